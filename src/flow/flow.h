@@ -1,0 +1,77 @@
+// A flow: one conversation between two endpoints, keyed by the full normalized tuple plus VLAN.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "core/address.h"
+#include "core/timestamp.h"
+#include "decode/packet.h"
+
+namespace medtap::flow {
+
+enum class Direction : uint8_t { Originator = 0, Responder = 1 };
+constexpr Direction opposite(Direction d) {
+  return d == Direction::Originator ? Direction::Responder : Direction::Originator;
+}
+constexpr size_t index(Direction d) { return static_cast<size_t>(d); }
+
+// The full tuple, normalized so that both directions of a conversation give the same key: the
+// lower (address, port) endpoint is `lo`. Compared as a whole, never by hash alone.
+struct FlowKey {
+  IpAddress lo_ip, hi_ip;
+  uint16_t lo_port = 0, hi_port = 0;
+  uint8_t proto = 0;
+  uint8_t vlan_count = 0;
+  std::array<uint16_t, decode::kMaxVlanTags> vlan{};
+
+  // Builds the key of a decoded IP packet; `lo_is_src` says whether the packet's source is `lo`.
+  static FlowKey of(const decode::DecodedPacket& p, bool& lo_is_src);
+  friend bool operator==(const FlowKey&, const FlowKey&) = default;
+};
+
+// Symmetric by construction (the key is normalized); also the worker-sharding hash (DESIGN.md).
+struct FlowKeyHash {
+  size_t operator()(const FlowKey& k) const;
+};
+
+enum class FlowState : uint8_t { New, Established, Closed };
+enum class EndReason : uint8_t { Timeout, Forced, Shutdown };  // Suricata's flow.reason values
+
+std::string_view flowStateName(FlowState s);  // "new", "established", "closed"
+std::string_view endReasonName(EndReason r);  // "timeout", "forced", "shutdown"
+
+// Per-flow state owned by later stages (the analyzer dispatcher). The flow owns it and destroys
+// it with the flow.
+class FlowAppState {
+ public:
+  virtual ~FlowAppState() = default;
+};
+
+class TcpFlowReassembly;  // flow/tcp_reassembly.h
+
+struct Flow {
+  // Stable for the same traffic: a hash of the key and first packet time, cut to 51 bits so that
+  // it survives JSON readers that hold numbers as doubles.
+  uint64_t id = 0;
+  FlowKey key;
+  // Originator: the side that sent the SYN, or else the first packet seen.
+  IpAddress orig_ip, resp_ip;
+  uint16_t orig_port = 0, resp_port = 0;
+  Timestamp first_seen, last_seen;
+  std::array<uint64_t, 2> pkts{};   // by Direction
+  std::array<uint64_t, 2> bytes{};  // wire bytes by Direction
+  FlowState state = FlowState::New;
+  std::string_view app_proto;       // static string of the analyzer that claimed the flow, or ""
+  std::unique_ptr<TcpFlowReassembly> tcp;  // TCP flows only
+  std::unique_ptr<FlowAppState> app;
+
+  Flow();
+  ~Flow();
+  Flow(Flow&&) noexcept;
+  Flow& operator=(Flow&&) noexcept;
+};
+
+}  // namespace medtap::flow
