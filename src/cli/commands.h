@@ -1,0 +1,13 @@
+// The medtap subcommands, one file each (src/cli/<command>.cc). main.cc adds them all.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace medtap::cli {
+
+void addAnalyzeCommand(CLI::App& app);   // analyze.cc: capture files -> eve.json
+void addWatchCommand(CLI::App& app);     // watch.cc: live interface -> eve.json
+void addConfigCommand(CLI::App& app);    // config.cc: config check FILE
+void addSimulateCommand(CLI::App& app);  // simulate.cc: the ward simulator
+
+}  // namespace medtap::cli
