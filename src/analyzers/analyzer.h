@@ -26,7 +26,7 @@ enum class FeedResult {
 
 // What an analyzer may touch while handling one flow's data.
 struct AnalyzerContext {
-  const events::FlowRef& flow;   // for event headers
+  const events::FlowRef& flow;  // for event headers
   events::EventSink& events;
   AnomalyCounters& anomalies;
 };
@@ -47,7 +47,8 @@ class StreamAnalyzer {
 class DatagramAnalyzer {
  public:
   virtual ~DatagramAnalyzer() = default;
-  virtual FeedResult feed(AnalyzerContext& ctx, Direction dir, const decode::DecodedPacket& packet) = 0;
+  virtual FeedResult feed(AnalyzerContext& ctx, Direction dir,
+                          const decode::DecodedPacket& packet) = 0;
 };
 
 }  // namespace medtap::analyzers

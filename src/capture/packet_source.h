@@ -14,10 +14,10 @@ namespace medtap::capture {
 
 // Link-layer header types, by their LINKTYPE_ numbers (tcpdump.org/linktypes.html).
 enum class LinkType : uint16_t {
-  Null = 0,         // BSD loopback: 4-byte address family in the capturing host's byte order
+  Null = 0,  // BSD loopback: 4-byte address family in the capturing host's byte order
   Ethernet = 1,
-  Raw = 101,        // raw IPv4 or IPv6, version from the first nibble
-  Loop = 108,       // OpenBSD loopback: 4-byte address family, network byte order
+  Raw = 101,   // raw IPv4 or IPv6, version from the first nibble
+  Loop = 108,  // OpenBSD loopback: 4-byte address family, network byte order
   LinuxSll = 113,
   Ipv4 = 228,
   Ipv6 = 229,
@@ -35,17 +35,17 @@ struct RawPacket {
 };
 
 enum class ReadStatus {
-  Packet,  // `out` holds the next packet
-  End,     // the input ended cleanly
-  Damaged, // the input is damaged from here on (truncated or corrupt); what came before stands.
-           // error() says what and where (byte offset).
+  Packet,   // `out` holds the next packet
+  End,      // the input ended cleanly
+  Damaged,  // the input is damaged from here on (truncated or corrupt); what came before stands.
+            // error() says what and where (byte offset).
 };
 
 struct SourceStats {
   uint64_t packets = 0;
-  uint64_t bytes = 0;          // bytes of packet data handed out (caplen)
-  uint64_t input_bytes = 0;    // bytes read from the file (compressed size for gzip); progress
-  uint64_t kernel_drops = 0;   // live only: pcap_stats ps_drop + ps_ifdrop
+  uint64_t bytes = 0;         // bytes of packet data handed out (caplen)
+  uint64_t input_bytes = 0;   // bytes read from the file (compressed size for gzip); progress
+  uint64_t kernel_drops = 0;  // live only: pcap_stats ps_drop + ps_ifdrop
   uint64_t kernel_received = 0;
 };
 

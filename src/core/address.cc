@@ -18,7 +18,9 @@ IpAddress IpAddress::v4(uint32_t host_order) {
   return a;
 }
 
-IpAddress IpAddress::v4(Bytes four_bytes) { return v4(readBe32(four_bytes, 0)); }
+IpAddress IpAddress::v4(Bytes four_bytes) {
+  return v4(readBe32(four_bytes, 0));
+}
 
 IpAddress IpAddress::v6(Bytes sixteen_bytes) {
   IpAddress a;

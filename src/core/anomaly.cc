@@ -17,8 +17,12 @@ constexpr std::array<AnomalyInfo, kAnomalyCount> kAnomalyInfo{{
 
 }  // namespace
 
-std::string_view anomalyName(Anomaly a) { return kAnomalyInfo[static_cast<size_t>(a)].id; }
-std::string_view anomalyDescription(Anomaly a) { return kAnomalyInfo[static_cast<size_t>(a)].text; }
+std::string_view anomalyName(Anomaly a) {
+  return kAnomalyInfo[static_cast<size_t>(a)].id;
+}
+std::string_view anomalyDescription(Anomaly a) {
+  return kAnomalyInfo[static_cast<size_t>(a)].text;
+}
 
 uint64_t AnomalyCounters::total() const {
   uint64_t t = 0;

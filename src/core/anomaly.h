@@ -12,8 +12,8 @@ namespace medtap {
 // X(enum_name, "stable_id", "one-line meaning")
 #define MEDTAP_ANOMALIES(X)                                                                   \
   /* capture: the file or interface */                                                        \
-  X(CaptureTruncatedRecord, "capture_truncated_record", "capture ends inside a record")      \
-  X(CaptureOversizedRecord, "capture_oversized_record", "record length beyond the limit")    \
+  X(CaptureTruncatedRecord, "capture_truncated_record", "capture ends inside a record")       \
+  X(CaptureOversizedRecord, "capture_oversized_record", "record length beyond the limit")     \
   X(CaptureBadBlock, "capture_bad_block", "pcapng block malformed or unknown in a bad way")   \
   X(CaptureUnknownInterface, "capture_unknown_interface", "pcapng packet names no interface") \
   X(CaptureTooManyInterfaces, "capture_too_many_interfaces", "pcapng interface limit hit")    \
@@ -25,34 +25,34 @@ namespace medtap {
   X(TruncatedVlan, "truncated_vlan", "802.1Q tag cut short")                                  \
   X(TooManyVlanTags, "too_many_vlan_tags", "more VLAN tags than the decoder follows")         \
   X(TruncatedSll, "truncated_sll", "Linux cooked header cut short")                           \
-  X(TruncatedNull, "truncated_null", "BSD loopback header cut short")                        \
-  X(UnknownNullFamily, "unknown_null_family", "BSD loopback address family not IP")          \
+  X(TruncatedNull, "truncated_null", "BSD loopback header cut short")                         \
+  X(UnknownNullFamily, "unknown_null_family", "BSD loopback address family not IP")           \
   X(TruncatedArp, "truncated_arp", "ARP packet cut short")                                    \
   X(TruncatedIpv4, "truncated_ipv4", "IPv4 header cut short")                                 \
-  X(Ipv4BadVersion, "ipv4_bad_version", "IP version field does not match")                   \
+  X(Ipv4BadVersion, "ipv4_bad_version", "IP version field does not match")                    \
   X(Ipv4BadHeaderLength, "ipv4_bad_header_length", "IHL below 5 or beyond the packet")        \
   X(Ipv4BadTotalLength, "ipv4_bad_total_length", "total length beyond captured bytes")        \
-  X(Ipv4FragmentOverlap, "ipv4_fragment_overlap", "fragments overlap with different bytes")  \
+  X(Ipv4FragmentOverlap, "ipv4_fragment_overlap", "fragments overlap with different bytes")   \
   X(Ipv4FragmentTooLarge, "ipv4_fragment_too_large", "reassembled datagram beyond 65535")     \
   X(Ipv4FragmentTimeout, "ipv4_fragment_timeout", "fragments expired before completion")      \
   X(Ipv4FragmentTableFull, "ipv4_fragment_table_full", "fragment table limit hit")            \
   X(TruncatedIpv6, "truncated_ipv6", "IPv6 header cut short")                                 \
   X(Ipv6BadExtensionHeader, "ipv6_bad_extension_header", "extension header malformed")        \
   X(Ipv6TooManyExtensionHeaders, "ipv6_too_many_extension_headers", "header chain too long")  \
-  X(Ipv6Fragment, "ipv6_fragment", "IPv6 fragment (not reassembled)")                        \
+  X(Ipv6Fragment, "ipv6_fragment", "IPv6 fragment (not reassembled)")                         \
   X(TruncatedTcp, "truncated_tcp", "TCP header cut short")                                    \
-  X(TcpBadHeaderLength, "tcp_bad_header_length", "TCP data offset below 5 or beyond data")   \
+  X(TcpBadHeaderLength, "tcp_bad_header_length", "TCP data offset below 5 or beyond data")    \
   X(TruncatedUdp, "truncated_udp", "UDP header cut short")                                    \
-  X(UdpBadLength, "udp_bad_length", "UDP length field disagrees with the packet")            \
+  X(UdpBadLength, "udp_bad_length", "UDP length field disagrees with the packet")             \
   X(TruncatedIcmp, "truncated_icmp", "ICMP header cut short")                                 \
-  X(UnknownEthertype, "unknown_ethertype", "Ethertype not decoded")                          \
+  X(UnknownEthertype, "unknown_ethertype", "Ethertype not decoded")                           \
   /* flow: table and TCP reassembly */                                                        \
   X(FlowTableFull, "flow_table_full", "flow cap hit, oldest flow evicted")                    \
   X(TcpOverlapConflict, "tcp_overlap_conflict", "retransmitted bytes differ from the first")  \
   X(TcpGap, "tcp_gap", "bytes never seen; analyzer told of a gap")                            \
   X(TcpFlowBufferLimit, "tcp_flow_buffer_limit", "per-flow out-of-order buffer limit hit")    \
   X(TcpGlobalBufferLimit, "tcp_global_buffer_limit", "global reassembly memory limit hit")    \
-  X(TcpDataAfterClose, "tcp_data_after_close", "data beyond FIN or after RST")               \
+  X(TcpDataAfterClose, "tcp_data_after_close", "data beyond FIN or after RST")                \
   X(TcpMidstreamPickup, "tcp_midstream_pickup", "stream picked up without a handshake")       \
   X(TcpSynWithData, "tcp_syn_with_data", "SYN carries payload")                               \
   /* analyzers */                                                                             \

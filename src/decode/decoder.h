@@ -23,9 +23,9 @@ struct DecoderLimits {
 };
 
 enum class DecodeResult {
-  Ok,         // out is filled in as far as the packet goes (check l3 / has_l4)
-  Incomplete, // an IPv4 fragment held for reassembly; nothing to pass on yet
-  Malformed,  // decoding stopped at a named anomaly (already counted); out holds what was read
+  Ok,          // out is filled in as far as the packet goes (check l3 / has_l4)
+  Incomplete,  // an IPv4 fragment held for reassembly; nothing to pass on yet
+  Malformed,   // decoding stopped at a named anomaly (already counted); out holds what was read
 };
 
 class Decoder {

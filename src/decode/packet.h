@@ -50,8 +50,8 @@ struct DecodedPacket {
 
   // Layer 3
   IpAddress src_ip, dst_ip;
-  uint8_t ip_proto = 0;  // the upper-layer protocol after IPv6 extension headers
-  uint8_t ttl = 0;       // or hop limit
+  uint8_t ip_proto = 0;      // the upper-layer protocol after IPv6 extension headers
+  uint8_t ttl = 0;           // or hop limit
   bool reassembled = false;  // payload comes from reassembled IPv4 fragments
   bool fragment = false;     // a fragment that is not (yet) a whole datagram: no L4
 

@@ -9,6 +9,8 @@ struct TypeName {
 };
 }  // namespace
 
-std::string_view eventTypeName(const Body& body) { return std::visit(TypeName{}, body); }
+std::string_view eventTypeName(const Body& body) {
+  return std::visit(TypeName{}, body);
+}
 
 }  // namespace medtap::events

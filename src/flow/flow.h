@@ -16,7 +16,9 @@ enum class Direction : uint8_t { Originator = 0, Responder = 1 };
 constexpr Direction opposite(Direction d) {
   return d == Direction::Originator ? Direction::Responder : Direction::Originator;
 }
-constexpr size_t index(Direction d) { return static_cast<size_t>(d); }
+constexpr size_t index(Direction d) {
+  return static_cast<size_t>(d);
+}
 
 // The full tuple, normalized so that both directions of a conversation give the same key: the
 // lower (address, port) endpoint is `lo`. Compared as a whole, never by hash alone.
@@ -64,7 +66,7 @@ struct Flow {
   std::array<uint64_t, 2> pkts{};   // by Direction
   std::array<uint64_t, 2> bytes{};  // wire bytes by Direction
   FlowState state = FlowState::New;
-  std::string_view app_proto;       // static string of the analyzer that claimed the flow, or ""
+  std::string_view app_proto;  // static string of the analyzer that claimed the flow, or ""
   std::unique_ptr<TcpFlowReassembly> tcp;  // TCP flows only
   std::unique_ptr<FlowAppState> app;
 

@@ -14,7 +14,8 @@
 namespace medtap::flow {
 
 struct ReassemblyLimits {
-  // Out-of-order bytes held per direction before the hole is declared a gap (tcp_flow_buffer_limit).
+  // Out-of-order bytes held per direction before the hole is declared a gap
+  // (tcp_flow_buffer_limit).
   size_t max_flow_buffer_bytes = 1 << 20;
   // Out-of-order bytes held across all flows (tcp_global_buffer_limit).
   size_t max_total_buffer_bytes = 256 << 20;

@@ -13,7 +13,8 @@ TEST(Anomaly, NamesAreUniqueSnakeCase) {
   for (size_t i = 0; i < kAnomalyCount; ++i) {
     auto name = anomalyName(static_cast<Anomaly>(i));
     EXPECT_TRUE(seen.insert(name).second) << name;
-    for (char c : name) EXPECT_TRUE((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') << name;
+    for (char c : name)
+      EXPECT_TRUE((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') << name;
     EXPECT_FALSE(anomalyDescription(static_cast<Anomaly>(i)).empty());
   }
   EXPECT_EQ(anomalyName(Anomaly::TcpOverlapConflict), "tcp_overlap_conflict");
