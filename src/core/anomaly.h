@@ -62,7 +62,14 @@ namespace medtap {
   X(MllpTruncatedMessage, "mllp_truncated_message", "stream ended or gapped inside a frame")  \
   X(Hl7MissingMsh, "hl7_missing_msh", "message does not start with MSH")                      \
   X(Hl7BadEncodingCharacters, "hl7_bad_encoding_characters", "MSH-1/MSH-2 unusable")          \
-  X(Hl7TooManyFields, "hl7_too_many_fields", "segment field limit hit")
+  X(Hl7TooManyFields, "hl7_too_many_fields", "segment field limit hit")                      \
+  X(Hl7TooManySegments, "hl7_too_many_segments", "segment limit hit; names beyond it dropped") \
+  X(Hl7BadSegmentName, "hl7_bad_segment_name", "segment id not 3 letters/digits; left out")   \
+  X(Hl7LongField, "hl7_long_field", "MSH field beyond the length limit; cut in the event")    \
+  X(Hl7OversizedMessage, "hl7_oversized_message", "raw HL7 (no MLLP) beyond the size limit")  \
+  X(Hl7TruncatedMessage, "hl7_truncated_message", "raw HL7 (no MLLP) message cut by a gap")   \
+  X(AnalyzerOutOfSync, "analyzer_out_of_sync", "analyzer lost sync; dropped for the flow")    \
+  X(AnalyzerProbeLimit, "analyzer_probe_limit", "probe window used up with no protocol found")
 
 enum class Anomaly : uint16_t {
 #define MEDTAP_ANOMALY_ENUM(name, id, text) name,
