@@ -46,6 +46,10 @@ namespace medtap {
   X(UdpBadLength, "udp_bad_length", "UDP length field disagrees with the packet")             \
   X(TruncatedIcmp, "truncated_icmp", "ICMP header cut short")                                 \
   X(UnknownEthertype, "unknown_ethertype", "Ethertype not decoded")                           \
+  X(Ipv6BadVersion, "ipv6_bad_version", "IPv6 header version field is not 6")                 \
+  X(Ipv6BadPayloadLength, "ipv6_bad_payload_length", "payload length beyond captured bytes")  \
+  X(Ipv4FragmentInconsistent, "ipv4_fragment_inconsistent", "fragment beyond datagram end")   \
+  X(ArpUnsupported, "arp_unsupported", "ARP for other than Ethernet/IPv4, not decoded")       \
   /* flow: table and TCP reassembly */                                                        \
   X(FlowTableFull, "flow_table_full", "flow cap hit, oldest flow evicted")                    \
   X(TcpOverlapConflict, "tcp_overlap_conflict", "retransmitted bytes differ from the first")  \
