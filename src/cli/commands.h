@@ -10,4 +10,7 @@ void addWatchCommand(CLI::App& app);     // watch.cc: live interface -> eve.json
 void addConfigCommand(CLI::App& app);    // config.cc: config check FILE
 void addSimulateCommand(CLI::App& app);  // simulate.cc: the ward simulator
 
+// All of the above (main_commands.cc).
+void addCommands(CLI::App& app);
+
 }  // namespace medtap::cli

@@ -1,0 +1,174 @@
+#include "cli/run.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+namespace medtap::cli {
+
+namespace {
+
+// Files smaller than this get no progress bar (issue #2: "files over 100 MB").
+constexpr uint64_t kProgressMinBytes = 100ull << 20;
+// Packets between two looks at the clock for the progress bar.
+constexpr uint64_t kProgressEveryPackets = 1 << 16;
+
+std::string humanBytes(uint64_t b) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  double v = static_cast<double>(b);
+  int u = 0;
+  while (v >= 1000 && u < 4) {
+    v /= 1000;
+    ++u;
+  }
+  return u == 0 ? fmt::format("{} B", b) : fmt::format("{:.1f} {}", v, units[u]);
+}
+
+std::string thousands(uint64_t v) {
+  std::string digits = std::to_string(v);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+void addRunOptions(CLI::App& command, RunOptions& options) {
+  command.add_option("-c,--config", options.config_path, "configuration file (medtap.yaml)");
+  command.add_option("-o,--output", options.output_dir,
+                     "output folder (overrides outputs.directory)");
+  command.add_option("--home-net", options.home_networks,
+                     "the site's own network, CIDR; repeatable (replaces site.home_networks)");
+  command.add_option("--max-flows", options.max_flows, "flows held at once (flow.max_flows)");
+}
+
+Result<config::Config> effectiveConfig(const RunOptions& options) {
+  config::Config cfg;
+  if (!options.config_path.empty()) {
+    auto loaded = config::loadConfigFile(options.config_path);
+    if (!loaded) return Error{loaded.error()};
+    cfg = std::move(loaded.value());
+  }
+  if (!options.output_dir.empty()) cfg.outputs.directory = options.output_dir;
+  if (!options.home_networks.empty()) {
+    cfg.site.home_networks.clear();
+    for (const auto& text : options.home_networks) {
+      auto net = IpNetwork::parse(text);
+      if (!net) return Error{"--home-net " + text + ": not a network in CIDR notation"};
+      cfg.site.home_networks.push_back(*net);
+    }
+  }
+  if (options.max_flows) {
+    if (*options.max_flows == 0) return Error{"--max-flows: must be at least 1"};
+    cfg.flows.max_flows = *options.max_flows;
+  }
+  return cfg;
+}
+
+Result<std::unique_ptr<Run>> Run::start(const config::Config& config) {
+  const std::string& dir = config.outputs.directory;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Error{dir + ": cannot create the output folder: " + ec.message()};
+  auto eve = sinks::EveWriter::open(dir + "/" + config.outputs.eve.filename);
+  if (!eve) return Error{eve.error()};
+  pipeline::PipelineOptions options;
+  options.decoder = config.decoder;
+  options.flows = config.flows;
+  options.dispatcher = config.dispatcher;
+  return std::unique_ptr<Run>(new Run(dir, std::move(eve.value()), options));
+}
+
+Run::Run(std::string output_dir, std::unique_ptr<sinks::EveWriter> eve,
+         const pipeline::PipelineOptions& options)
+    : output_dir_(std::move(output_dir)), eve_(std::move(eve)), pipeline_(options, *eve_) {}
+
+bool Run::readAll(capture::PacketSource& source, const std::string& name, ProgressBar progress,
+                  const std::atomic<bool>* stop) {
+  const uint64_t size = source.inputSize();
+  const bool show_progress =
+      progress == ProgressBar::OnTerminal && size >= kProgressMinBytes && isatty(STDERR_FILENO);
+  const auto started = std::chrono::steady_clock::now();
+  capture::RawPacket raw;
+  capture::ReadStatus status;
+  uint64_t n = 0;
+  while ((status = source.next(raw)) == capture::ReadStatus::Packet) {
+    pipeline_.process(raw);
+    if (show_progress && ++n % kProgressEveryPackets == 0) {
+      double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      uint64_t done = source.stats().input_bytes;
+      std::fprintf(stderr, "\r%s: %3d%%  %s of %s  %.0f MB/s ", name.c_str(),
+                   static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(size)),
+                   humanBytes(done).c_str(), humanBytes(size).c_str(),
+                   secs > 0 ? static_cast<double>(done) / secs / 1e6 : 0.0);
+    }
+    if (stop != nullptr && stop->load(std::memory_order_relaxed)) break;
+  }
+  if (show_progress) std::fprintf(stderr, "\r%*s\r", 72, "");
+  input_bytes_ += source.stats().input_bytes;
+  if (status == capture::ReadStatus::Damaged) {
+    std::string warning = name + ": " + source.error() + "; read up to there, results kept";
+    std::fprintf(stderr, "medtap: warning: %s\n", warning.c_str());
+    warnings_.push_back(std::move(warning));
+    return false;
+  }
+  return true;
+}
+
+bool Run::finish() {
+  pipeline_.finish();
+  if (!eve_->flush()) {
+    std::fprintf(stderr, "medtap: error: %s\n", eve_->error().c_str());
+    return false;
+  }
+  return true;
+}
+
+std::string Run::summary(double wall_seconds, const capture::SourceStats* live_stats) const {
+  const auto s = pipeline_.stats();
+  const auto& anomalies = pipeline_.anomalies();
+  std::string out;
+  double mbps = wall_seconds > 0 ? static_cast<double>(s.bytes) / wall_seconds / 1e6 : 0.0;
+  out += fmt::format("  packets    {} ({}) in {:.2f} s, {:.0f} MB/s\n", thousands(s.packets),
+                     humanBytes(s.bytes), wall_seconds, mbps);
+  if (live_stats != nullptr) {
+    out += fmt::format("  dropped    kernel {} of {} received\n",
+                       thousands(live_stats->kernel_drops), thousands(live_stats->kernel_received));
+  }
+  out += fmt::format("  decoded    {} IP, {} other, {} malformed, {} fragments held\n",
+                     thousands(s.ip_packets), thousands(s.other_packets),
+                     thousands(s.malformed_packets), thousands(s.fragments_held));
+  out += fmt::format("  flows      {} (tcp {}, udp {}, other {}; {} evicted)\n",
+                     thousands(s.flows.flows_created), thousands(s.flows.tcp_flows),
+                     thousands(s.flows.udp_flows), thousands(s.flows.other_flows),
+                     thousands(s.flows.flows_evicted));
+  std::string by_type;
+  for (const auto& [type, count] : eve_->eventsByType()) {
+    by_type += fmt::format("{}{} {}", by_type.empty() ? "" : ", ", thousands(count), type);
+  }
+  out += fmt::format("  events     {}{}\n", thousands(eve_->eventsWritten()),
+                     by_type.empty() ? "" : " (" + by_type + ")");
+  std::string names;
+  for (size_t i = 0; i < kAnomalyCount; ++i) {
+    auto a = static_cast<Anomaly>(i);
+    if (anomalies.get(a) == 0) continue;
+    names += fmt::format("\n    {:<34} {}", anomalyName(a), thousands(anomalies.get(a)));
+  }
+  out += fmt::format("  anomalies  {}{}\n", thousands(anomalies.total()), names);
+  for (const auto& w : warnings_) out += "  warning    " + w + "\n";
+  out += "  output     " + eve_->path() + "\n";
+  return out;
+}
+
+}  // namespace medtap::cli

@@ -1,0 +1,68 @@
+// What `analyze` and `watch` share: the options every run takes, the effective configuration
+// (file, then command-line flags), the output folder and its sinks, the packet loop, and the run
+// summary.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "capture/packet_source.h"
+#include "config/config.h"
+#include "pipeline/pipeline.h"
+#include "sinks/eve_writer.h"
+
+namespace medtap::cli {
+
+struct RunOptions {
+  std::string config_path;                 // -c/--config
+  std::string output_dir;                  // -o/--output (overrides outputs.directory)
+  std::vector<std::string> home_networks;  // --home-net (replaces site.home_networks)
+  std::optional<size_t> max_flows;         // --max-flows
+};
+
+void addRunOptions(CLI::App& command, RunOptions& options);
+
+// The configuration file (if any) with the flags applied. Error: one line.
+Result<config::Config> effectiveConfig(const RunOptions& options);
+
+// Exit statuses, documented in the README.
+constexpr int kExitOk = 0;
+constexpr int kExitBadInput = 2;  // nothing could be read, or the output cannot be written
+
+class Run {
+ public:
+  // Creates the output folder and opens its sinks.
+  static Result<std::unique_ptr<Run>> start(const config::Config& config);
+
+  enum class ProgressBar { Off, OnTerminal };
+  // Reads `source` to its end (or until `stop` is set). Returns false when the source was
+  // damaged; the warning has been printed and what was read is kept.
+  bool readAll(capture::PacketSource& source, const std::string& name, ProgressBar progress,
+               const std::atomic<bool>* stop = nullptr);
+  // Ends every flow, flushes the sinks. Returns false when the output could not be written.
+  bool finish();
+  // The run summary, for stdout.
+  std::string summary(double wall_seconds, const capture::SourceStats* live_stats) const;
+
+  const std::string& outputDir() const { return output_dir_; }
+  // Where capture sources count their anomalies, so that the summary shows them with the rest.
+  AnomalyCounters& anomalies() { return pipeline_.anomalies(); }
+
+ private:
+  Run(std::string output_dir, std::unique_ptr<sinks::EveWriter> eve,
+      const pipeline::PipelineOptions& options);
+
+  std::string output_dir_;
+  std::unique_ptr<sinks::EveWriter> eve_;
+  pipeline::Pipeline pipeline_;
+  std::vector<std::string> warnings_;
+  uint64_t input_bytes_ = 0;
+};
+
+}  // namespace medtap::cli

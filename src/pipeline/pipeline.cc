@@ -1,0 +1,115 @@
+#include "pipeline/pipeline.h"
+
+namespace medtap::pipeline {
+
+namespace {
+
+analyzers::Registry makeRegistry() {
+  analyzers::Registry r;
+  analyzers::registerAnalyzers(r);
+  return r;
+}
+
+events::FlowRef flowRefOf(const flow::Flow& f) {
+  events::FlowRef r;
+  r.id = f.id;
+  r.src_ip = f.orig_ip;
+  r.dest_ip = f.resp_ip;
+  r.src_port = f.orig_port;
+  r.dest_port = f.resp_port;
+  r.proto = f.key.proto;
+  r.vlan_count = f.key.vlan_count;
+  r.vlan = f.key.vlan;
+  r.app_proto = f.app_proto;
+  return r;
+}
+
+}  // namespace
+
+Pipeline::Pipeline(const PipelineOptions& options, events::EventSink& sink)
+    : sink_(sink),
+      registry_(makeRegistry()),
+      decoder_(anomalies_, options.decoder),
+      dispatcher_(registry_, sink, anomalies_, options.dispatcher),
+      flows_(options.flows, *this, anomalies_) {}
+
+Pipeline::~Pipeline() = default;
+
+void Pipeline::process(const capture::RawPacket& raw) {
+  ++stats_.packets;
+  stats_.bytes += raw.data.size();
+  if (!seen_packet_) {
+    seen_packet_ = true;
+    stats_.first_packet = raw.ts;
+    stats_.last_packet = raw.ts;
+    next_expiry_ = raw.ts + kExpiryInterval;
+  }
+  // Time only moves forward for expiry: a packet stamped earlier than the last one (merged
+  // captures, clock steps) is processed but does not turn the clock back.
+  if (raw.ts > stats_.last_packet) stats_.last_packet = raw.ts;
+
+  switch (decoder_.decode(raw, packet_)) {
+    case decode::DecodeResult::Incomplete:
+      ++stats_.fragments_held;
+      break;
+    case decode::DecodeResult::Malformed:
+      ++stats_.malformed_packets;
+      break;
+    case decode::DecodeResult::Ok:
+      if (packet_.l3 == decode::L3::Ipv4 || packet_.l3 == decode::L3::Ipv6) {
+        ++stats_.ip_packets;
+        flows_.process(packet_);
+      } else {
+        ++stats_.other_packets;
+      }
+      break;
+  }
+
+  if (stats_.last_packet >= next_expiry_) {
+    flows_.expire(stats_.last_packet);
+    next_expiry_ = stats_.last_packet + kExpiryInterval;
+  }
+}
+
+void Pipeline::finish() {
+  flows_.flushAll(stats_.last_packet);
+}
+
+PipelineStats Pipeline::stats() const {
+  PipelineStats s = stats_;
+  s.flows = flows_.stats();
+  return s;
+}
+
+void Pipeline::onStreamData(flow::Flow& flow, flow::Direction dir, Bytes data, Timestamp ts) {
+  dispatcher_.onStreamData(flow, dir, data, ts);
+}
+
+void Pipeline::onStreamGap(flow::Flow& flow, flow::Direction dir, uint64_t length, Timestamp ts) {
+  dispatcher_.onStreamGap(flow, dir, length, ts);
+}
+
+void Pipeline::onStreamEnd(flow::Flow& flow, flow::Direction dir, Timestamp ts) {
+  dispatcher_.onStreamEnd(flow, dir, ts);
+}
+
+void Pipeline::onDatagram(flow::Flow& flow, flow::Direction dir,
+                          const decode::DecodedPacket& packet) {
+  dispatcher_.onDatagram(flow, dir, packet);
+}
+
+void Pipeline::onFlowEnd(flow::Flow& flow, flow::EndReason reason, Timestamp ts) {
+  dispatcher_.onFlowEnd(flow, reason, ts);
+  events::FlowRecord rec;
+  rec.pkts_toserver = flow.pkts[flow::index(flow::Direction::Originator)];
+  rec.pkts_toclient = flow.pkts[flow::index(flow::Direction::Responder)];
+  rec.bytes_toserver = flow.bytes[flow::index(flow::Direction::Originator)];
+  rec.bytes_toclient = flow.bytes[flow::index(flow::Direction::Responder)];
+  rec.start = flow.first_seen;
+  rec.end = flow.last_seen;
+  rec.state = flow::flowStateName(flow.state);
+  rec.reason = flow::endReasonName(reason);
+  sink_.emit(events::Event{flow.last_seen, flowRefOf(flow), rec});
+}
+
+}  // namespace medtap::pipeline
