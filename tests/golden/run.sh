@@ -1,2 +1,48 @@
 #!/usr/bin/env bash
-exit 0
+# Golden tests: runs the real medtap binary on each trace and compares eve.json, line for line,
+# with the checked-in expectation tests/golden/<name>.eve.json.
+#   tests/golden/run.sh path/to/medtap            compare
+#   UPDATE_GOLDEN=1 tests/golden/run.sh medtap    rewrite the expectations (review the diff!)
+# Traces: tests/traces/*.pcap (made by tests/traces/gen_traces.py) and a few third-party captures
+# from ../shared/testdata, listed below.
+set -uo pipefail
+medtap=$1
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+shared=${MEDTAP_SHARED_DIR:-$root/../shared}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+declare -A inputs
+for t in "$root"/tests/traces/*.pcap; do inputs[$(basename "$t" .pcap)]=$t; done
+inputs[tapirx_hl7_oru]=$shared/testdata/hl7_pcap/tapirx/HL7-ORU.pcap
+inputs[ndpi_hl7_adt]=$shared/testdata/hl7_pcap/nDPI/hl7.pcap
+inputs[pcpp_ip4_fragments]=$shared/testdata/tcp_reassembly/PcapPlusPlus/ip4_fragments.pcap
+
+passed=0
+failed=0
+for name in $(printf '%s\n' "${!inputs[@]}" | sort); do
+  input=${inputs[$name]}
+  expected=$here/$name.eve.json
+  out=$work/$name
+  if ! "$medtap" analyze "$input" -o "$out" >"$work/$name.stdout" 2>"$work/$name.stderr"; then
+    echo "FAIL $name: medtap exited $? on $input"; cat "$work/$name.stderr"
+    failed=$((failed + 1)); continue
+  fi
+  if [[ ${UPDATE_GOLDEN:-0} == 1 ]]; then
+    cp "$out/eve.json" "$expected"; echo "updated $name"; continue
+  fi
+  if [[ ! -f $expected ]]; then
+    echo "FAIL $name: no expectation $expected (run with UPDATE_GOLDEN=1 and review)"
+    failed=$((failed + 1)); continue
+  fi
+  if diff -u "$expected" "$out/eve.json" >"$work/$name.diff"; then
+    echo "ok   $name ($(wc -l <"$expected") events)"
+    passed=$((passed + 1))
+  else
+    echo "FAIL $name: eve.json differs from $expected"; head -40 "$work/$name.diff"
+    failed=$((failed + 1))
+  fi
+done
+echo "golden: $passed passed, $failed failed"
+[[ $failed == 0 ]]
