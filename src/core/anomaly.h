@@ -20,6 +20,7 @@ namespace medtap {
   X(CaptureUnsupportedLinkType, "capture_unsupported_link_type", "link type not decoded")     \
   X(CaptureCaplenExceedsWirelen, "capture_caplen_exceeds_wirelen", "caplen > original len")   \
   X(CaptureTimeBackwards, "capture_time_backwards", "packet time earlier than the last one")  \
+  X(CaptureGzipCorrupt, "capture_gzip_corrupt", "gzip stream corrupt or cut short")         \
   /* decode: L2-L4 */                                                                         \
   X(TruncatedEthernet, "truncated_ethernet", "frame shorter than an Ethernet header")         \
   X(TruncatedVlan, "truncated_vlan", "802.1Q tag cut short")                                  \
