@@ -42,6 +42,10 @@ struct FlowKeyHash {
 enum class FlowState : uint8_t { New, Established, Closed };
 enum class EndReason : uint8_t { Timeout, Forced, Shutdown };  // Suricata's flow.reason values
 
+// The flow id: a hash of the key and the first packet time, cut to 51 bits. The same for the
+// same traffic in every run (no per-process seed).
+uint64_t flowIdOf(const FlowKey& key, Timestamp first_seen);
+
 std::string_view flowStateName(FlowState s);  // "new", "established", "closed"
 std::string_view endReasonName(EndReason r);  // "timeout", "forced", "shutdown"
 
