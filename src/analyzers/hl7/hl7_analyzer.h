@@ -1,0 +1,51 @@
+// The HL7 v2 analyzer: cuts each direction of a TCP stream into messages (MLLP, or bare HL7 when
+// the direction starts with "MSH"), parses their headers and emits one `hl7` event per message.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <variant>
+
+#include "analyzers/analyzer.h"
+#include "analyzers/hl7/mllp_framer.h"
+#include "analyzers/hl7/raw_framer.h"
+#include "analyzers/registry.h"
+#include "events/event.h"
+
+namespace medtap::analyzers::hl7 {
+
+// Yes when the bytes start with <SB> "MSH" (MLLP) or with "MSH" and a field separator (bare
+// HL7), either after an optional UTF-8 BOM; Maybe when they are a prefix of that; No otherwise.
+ProbeResult probe(Bytes first_bytes, Direction dir);
+
+class Hl7Analyzer final : public StreamAnalyzer {
+ public:
+  explicit Hl7Analyzer(const MllpLimits& limits = {}) : limits_(limits) {}
+
+  // Emits an event per complete message, with the time of the packet that completed it.
+  // OutOfSync when a direction is not MLLP after all, or when kMaxConsecutiveBadMessages
+  // messages in a row do not parse.
+  FeedResult feed(AnalyzerContext& ctx, Direction dir, Bytes data, Timestamp ts) override;
+  void gap(AnalyzerContext& ctx, Direction dir, uint64_t length, Timestamp ts) override;
+  void end(AnalyzerContext& ctx, Direction dir, Timestamp ts) override;
+
+ private:
+  class Emitter;
+  // Chosen from the first byte of each direction: <SB> means MLLP, 'M' or a BOM bare HL7, and
+  // anything else MLLP (whose framer then reports the stray bytes).
+  using Framer = std::variant<std::monostate, MllpFramer, RawFramer>;
+
+  Framer& framerFor(Direction dir, Bytes first_data);
+  void onMessage(AnalyzerContext& ctx, Bytes message, Timestamp ts);
+
+  MllpLimits limits_;
+  std::array<Framer, 2> framers_;
+  uint32_t consecutive_bad_ = 0;  // messages in a row that did not parse
+  events::Hl7Message scratch_;    // reused so that its capacity is allocated once per flow
+};
+
+// Adds the "hl7" analyzer (TCP; port hints 2575, 6661, 511, 4601, 3100).
+void registerAnalyzer(Registry& registry);
+
+}  // namespace medtap::analyzers::hl7

@@ -1,0 +1,91 @@
+// HL7 v2 message header parsing: the delimiters a message declares in MSH-1/MSH-2, the MSH fields
+// medtap reports, the segment names in order and MSA-1. Small pure helpers (STYLE.md 12) and
+// parseMessage() on top. References: HL7 v2.5.1 chapter 2 (2.5 "Message construction rules",
+// 2.7 "Use of escape sequences", 2.14.9 MSH, 2.14.8 MSA).
+//
+// PHI: only MSH fields, MSA-1 and segment names leave this file; none of them names a patient.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/anomaly.h"
+#include "events/event.h"
+
+namespace medtap::analyzers::hl7 {
+
+// The delimiters of one message (HL7 v2.5.1 2.5.4). Never assumed: MSH-1 is the byte after "MSH"
+// and MSH-2 lists the others in this order. A character MSH-2 leaves out is '\0' (none).
+struct EncodingCharacters {
+  char field = '\0';
+  char component = '\0';
+  char repetition = '\0';
+  char escape = '\0';
+  char subcomponent = '\0';
+  char truncation = '\0';  // added in v2.7
+};
+
+// Offset of the first byte after an optional UTF-8 byte-order mark and whitespace (space, tab,
+// CR, LF) at the start of `message`.
+size_t skipPreamble(std::string_view message);
+
+// MSH-1 and MSH-2 of a segment that starts with "MSH". nullopt when they are unusable: the field
+// separator is missing, a letter, digit, space or control character; MSH-2 is empty or longer
+// than 5; or its characters repeat, repeat the field separator, or are not printable punctuation.
+std::optional<EncodingCharacters> parseEncodingCharacters(std::string_view msh_segment);
+
+// Iterates over the segments of a message. HL7 ends segments with CR; LF and CRLF (common in
+// files and in some interfaces) are tolerated, and empty lines are skipped. Linear in the
+// message size whatever the line endings.
+class SegmentReader {
+ public:
+  explicit SegmentReader(std::string_view message) : text_(message) {}
+  // The next non-empty segment, without its terminator; nullopt at the end.
+  std::optional<std::string_view> next();
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+  size_t next_cr_ = 0;  // cached offsets of the next CR and LF at or after pos_ (npos: none)
+  size_t next_lf_ = 0;
+  bool cached_ = false;
+};
+
+// Splits `segment` at `separator` into out[0..]: out[0] is the segment id, out[i] the i-th field
+// (for MSH, out[i] is MSH-(i+1) because MSH-1 is the separator itself). Fills at most
+// out.size() entries (the rest stay empty) and returns the number of parts `segment` has, which
+// may be larger.
+size_t splitFields(std::string_view segment, char separator, std::span<std::string_view> out);
+
+// The `index`-th (0-based) part of `field` split at `separator`; empty if there is none.
+std::string_view component(std::string_view field, char separator, size_t index);
+
+// An HL7 segment id: three characters, an upper-case letter then upper-case letters or digits.
+bool isSegmentName(std::string_view name);
+
+// MSH-9 as "ORU^R01": message code and trigger event joined with '^' whatever the message's
+// component separator; the message structure (third component) is left out. "ACK" when there is
+// no trigger event.
+std::string messageTypeText(std::string_view msh9, const EncodingCharacters& encoding);
+
+// `field` cut to at most `max` bytes, without splitting a UTF-8 sequence.
+std::string_view cutField(std::string_view field, size_t max);
+
+enum class ParseStatus : uint8_t {
+  Ok,
+  MissingMsh,             // hl7_missing_msh: no "MSH" after the preamble
+  BadEncodingCharacters,  // hl7_bad_encoding_characters
+};
+
+// Fills `out` from one message (the bytes inside an MLLP frame, or one raw message). Escape
+// sequences are left as they are; HD fields (MSH-3..6) are kept whole. Counts the anomalies it
+// finds (including the two of a failed status); `out` is only meaningful for Ok. Reuses the
+// capacity `out` already has.
+ParseStatus parseMessage(std::string_view message, events::Hl7Message& out,
+                         AnomalyCounters& anomalies);
+
+}  // namespace medtap::analyzers::hl7

@@ -1,0 +1,33 @@
+#include "analyzers/registry.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "analyzers/hl7/hl7_analyzer.h"
+
+namespace medtap::analyzers {
+
+void Registry::add(AnalyzerDef def) {
+  defs_.push_back(std::move(def));
+}
+
+std::vector<const AnalyzerDef*> Registry::probeOrder(Transport t, uint16_t resp_port) const {
+  std::vector<const AnalyzerDef*> hinted;
+  std::vector<const AnalyzerDef*> rest;
+  for (const AnalyzerDef& def : defs_) {
+    if (def.transport != t) continue;
+    const bool is_hinted =
+        std::find(def.port_hints.begin(), def.port_hints.end(), resp_port) != def.port_hints.end();
+    (is_hinted ? hinted : rest).push_back(&def);
+  }
+  hinted.insert(hinted.end(), rest.begin(), rest.end());
+  return hinted;
+}
+
+// Every analyzer, in one place (STYLE.md 3). Registration order is the probe order for flows on
+// ports no analyzer hints at, so put the cheapest and most specific probes first.
+void registerAnalyzers(Registry& registry) {
+  hl7::registerAnalyzer(registry);
+}
+
+}  // namespace medtap::analyzers
