@@ -1,0 +1,406 @@
+// The medtap.yaml loader. yaml-cpp parses the text into a node tree (it throws on syntax errors,
+// which is fine here: this is start-up, not the data path, STYLE.md 7); the loader then walks
+// the tree against the key table (config_keys.h), collecting every problem with its place.
+#include "config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <memory>
+
+#include "config/config_keys.h"
+#include "config/value_parse.h"
+
+namespace medtap::config {
+
+namespace {
+
+struct Place {
+  int line = 0;  // 1-based; 0 when unknown
+  int column = 0;
+};
+
+Place placeOf(const YAML::Mark& mark) {
+  if (mark.is_null() || mark.line < 0) return {};
+  return {mark.line + 1, mark.column + 1};
+}
+
+Place placeOf(const YAML::Node& node) {
+  return placeOf(node.Mark());
+}
+
+std::string quoted(std::string_view s) {
+  return "'" + std::string(s) + "'";
+}
+
+std::string describeNode(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Null:
+      return "nothing";
+    case YAML::NodeType::Scalar:
+      return quoted(node.Scalar());
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Undefined:
+      break;
+  }
+  return "nothing";
+}
+
+std::string_view expectedValue(ValueKind kind) {
+  switch (kind) {
+    case ValueKind::Count:
+      return "a whole number";
+    case ValueKind::Size:
+      return "a size such as 16MiB";
+    case ValueKind::Duration:
+      return "a duration such as 30s";
+    case ValueKind::Bool:
+      return "true or false";
+    case ValueKind::Text:
+      return "a string";
+    case ValueKind::BpfFilter:
+      return "a filter expression";
+    case ValueKind::NetworkList:
+      return "a list of CIDR networks such as [10.0.0.0/8]";
+  }
+  return "a value";
+}
+
+// The next path component under `prefix` ("" for the top level) of every key, in table order,
+// without repeats: the keys a mapping at `prefix` may hold.
+std::vector<std::string_view> childrenOf(std::string_view prefix) {
+  std::vector<std::string_view> out;
+  for (const KeySpec& k : keySpecs()) {
+    std::string_view rest = k.path;
+    if (!prefix.empty()) {
+      if (rest.size() <= prefix.size() || rest.substr(0, prefix.size()) != prefix ||
+          rest[prefix.size()] != '.') {
+        continue;
+      }
+      rest.remove_prefix(prefix.size() + 1);
+    }
+    std::string_view child = rest.substr(0, rest.find('.'));
+    if (std::find(out.begin(), out.end(), child) == out.end()) out.push_back(child);
+  }
+  return out;
+}
+
+bool isSection(std::string_view path) {
+  for (const KeySpec& k : keySpecs()) {
+    if (k.path.size() > path.size() && k.path.substr(0, path.size()) == path &&
+        k.path[path.size()] == '.') {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string joined(const std::vector<std::string_view>& names) {
+  std::string out;
+  for (std::string_view n : names) {
+    if (!out.empty()) out += ", ";
+    out += n;
+  }
+  return out;
+}
+
+// "unknown key 'max_flow' in flow; did you mean 'max_flows'?", else a key of that name in another
+// section, else the list of what is allowed here.
+std::string unknownKeyMessage(std::string_view name, std::string_view prefix) {
+  auto allowed = childrenOf(prefix);
+  std::string msg = prefix.empty() ? "unknown section " + quoted(name)
+                                   : "unknown key " + quoted(name) + " in " + std::string(prefix);
+  std::string_view near = closestMatch(name, allowed);
+  if (!near.empty()) return msg + "; did you mean " + quoted(near) + "?";
+  for (const KeySpec& k : keySpecs()) {
+    std::string_view path = k.path;
+    size_t dot = path.rfind('.');
+    std::string_view leaf = dot == std::string_view::npos ? path : path.substr(dot + 1);
+    if (leaf == name) return msg + "; did you mean " + std::string(path) + "?";
+  }
+  return msg + (prefix.empty() ? "; allowed sections: " : "; allowed keys: ") + joined(allowed);
+}
+
+struct Conflict {
+  std::string_view key;  // the key the message is placed at
+  std::string message;
+};
+
+std::vector<Conflict> findConflicts(const Config& config) {
+  std::vector<Conflict> out;
+  const auto& r = config.flows.reassembly;
+  if (r.max_total_buffer_bytes < r.max_flow_buffer_bytes) {
+    out.push_back({"flow.reassembly.max_total_buffer",
+                   "flow.reassembly.max_total_buffer (" + formatSize(r.max_total_buffer_bytes) +
+                       ") is below flow.reassembly.max_flow_buffer (" +
+                       formatSize(r.max_flow_buffer_bytes) +
+                       "); one flow could never use its buffer"});
+  }
+  return out;
+}
+
+class Loader {
+ public:
+  explicit Loader(std::string_view name) : name_(name) {}
+
+  void load(std::string_view text) {
+    std::vector<YAML::Node> documents;
+    try {
+      documents = YAML::LoadAll(std::string(text));
+    } catch (const YAML::Exception& e) {
+      addError(placeOf(e.mark), e.msg.empty() ? "YAML syntax error" : e.msg);
+      return;
+    }
+    if (documents.empty() || documents[0].IsNull()) {
+      if (documents.size() > 1) moreDocuments(documents[1]);
+      return;
+    }
+    if (documents.size() > 1) moreDocuments(documents[1]);
+    const YAML::Node& root = documents[0];
+    if (!root.IsMap()) {
+      addError(placeOf(root), "expected a mapping of sections (" + joined(childrenOf("")) +
+                                  "), got " + describeNode(root));
+      return;
+    }
+    walkSection(root, "");
+    for (const Conflict& c : findConflicts(config_)) {
+      auto it = places_.find(std::string(c.key));
+      addError(it == places_.end() ? Place{} : it->second, c.message);
+    }
+  }
+
+  Config& config() { return config_; }
+  std::vector<ConfigError>& errors() { return errors_; }
+
+ private:
+  void moreDocuments(const YAML::Node& second) {
+    addError(placeOf(second), "more than one YAML document; medtap reads a single document");
+  }
+
+  void addError(Place place, std::string message) {
+    errors_.push_back({std::string(name_), place.line, place.column, std::move(message)});
+  }
+
+  void walkSection(const YAML::Node& map, const std::string& prefix) {
+    std::map<std::string, Place> seen;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const YAML::Node& key = it->first;
+      const YAML::Node& value = it->second;
+      Place key_place = placeOf(key);
+      if (!key.IsScalar()) {
+        addError(key_place, "keys must be plain names, got " + describeNode(key));
+        continue;
+      }
+      const std::string& name = key.Scalar();
+      std::string path = prefix.empty() ? name : prefix + "." + name;
+      auto [first, inserted] = seen.emplace(name, key_place);
+      if (!inserted) {
+        addError(key_place,
+                 path + " is set twice (first at line " + std::to_string(first->second.line) + ")");
+        continue;
+      }
+      if (const KeySpec* spec = findKey(path)) {
+        places_[path] = key_place;
+        applyLeaf(*spec, key_place, value);
+      } else if (isSection(path)) {
+        if (value.IsNull()) continue;  // "flow:" with nothing under it: all defaults
+        if (!value.IsMap()) {
+          addError(placeOf(value), path + ": expected a mapping of " + joined(childrenOf(path)) +
+                                       ", got " + describeNode(value));
+          continue;
+        }
+        walkSection(value, path);
+      } else {
+        addError(key_place, unknownKeyMessage(name, prefix));
+      }
+    }
+  }
+
+  void applyLeaf(const KeySpec& spec, Place key_place, const YAML::Node& value) {
+    std::string path(spec.path);
+    if (spec.kind == ValueKind::NetworkList) {
+      applyNetworkList(spec, key_place, value);
+      return;
+    }
+    if (value.IsNull()) {
+      bool text = spec.kind == ValueKind::Text || spec.kind == ValueKind::BpfFilter;
+      if (text && spec.min == 0) {
+        (void)applyText(spec, "", config_);
+        return;
+      }
+      addError(key_place, path + ": no value; remove the key to keep the default (" +
+                              formatValue(spec, Config{}) + ")");
+      return;
+    }
+    if (!value.IsScalar()) {
+      addError(placeOf(value), path + ": expected " + std::string(expectedValue(spec.kind)) +
+                                   ", got " + describeNode(value));
+      return;
+    }
+    if (auto r = applyText(spec, value.Scalar(), config_); !r) {
+      addError(placeOf(value), path + ": " + r.error());
+    }
+  }
+
+  void applyNetworkList(const KeySpec& spec, Place key_place, const YAML::Node& value) {
+    std::string path(spec.path);
+    if (!value.IsSequence()) {
+      Place place = value.IsNull() ? key_place : placeOf(value);
+      addError(place, path + ": expected " + std::string(expectedValue(spec.kind)) + ", got " +
+                          describeNode(value));
+      return;
+    }
+    std::vector<IpNetwork> networks;
+    bool all_good = true;
+    for (const YAML::Node& item : value) {
+      if (!item.IsScalar()) {
+        addError(placeOf(item), path + ": expected a CIDR network, got " + describeNode(item));
+        all_good = false;
+        continue;
+      }
+      auto net = parseNetwork(item.Scalar());
+      if (!net) {
+        addError(placeOf(item), path + ": " + net.error());
+        all_good = false;
+        continue;
+      }
+      networks.push_back(net.value());
+    }
+    if (!all_good) return;
+    if (auto r = applyNetworks(spec, std::move(networks), config_); !r) {
+      addError(placeOf(value), path + ": " + r.error());
+    }
+  }
+
+  std::string_view name_;
+  Config config_;
+  std::vector<ConfigError> errors_;
+  std::map<std::string, Place> places_;  // where each key was set, for conflicts between keys
+};
+
+std::string joinErrors(const std::vector<ConfigError>& errors) {
+  std::string out;
+  for (const ConfigError& e : errors) {
+    if (!out.empty()) out += '\n';
+    out += e.format();
+  }
+  return out;
+}
+
+struct FileText {
+  std::string text;
+  std::vector<ConfigError> errors;
+};
+
+FileText readFile(const std::string& path) {
+  FileText out;
+  auto fail = [&](std::string message) {
+    out.errors.push_back({path, 0, 0, std::move(message)});
+    return out;
+  };
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
+                                                       &std::fclose);
+  if (!file) return fail("cannot open: " + std::string(std::strerror(errno)));
+  char buf[16384];
+  for (;;) {
+    size_t n = std::fread(buf, 1, sizeof(buf), file.get());
+    out.text.append(buf, n);
+    if (out.text.size() > kMaxConfigFileBytes) {
+      return fail("larger than " + formatSize(kMaxConfigFileBytes) +
+                  "; this is not a configuration file");
+    }
+    if (n < sizeof(buf)) break;
+  }
+  if (std::ferror(file.get())) return fail("cannot read: " + std::string(std::strerror(errno)));
+  return out;
+}
+
+}  // namespace
+
+std::vector<IpNetwork> defaultHomeNetworks() {
+  std::vector<IpNetwork> out;
+  for (const char* text : {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"}) {
+    out.push_back(*IpNetwork::parse(text));
+  }
+  return out;
+}
+
+std::string ConfigError::format() const {
+  if (line <= 0) return source + ": " + message;
+  return source + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;
+}
+
+std::vector<ConfigError> checkConfigString(std::string_view text, std::string_view name) {
+  Loader loader(name);
+  loader.load(text);
+  return std::move(loader.errors());
+}
+
+Result<Config> loadConfigString(std::string_view text, std::string_view name) {
+  Loader loader(name);
+  loader.load(text);
+  if (!loader.errors().empty()) return Error{joinErrors(loader.errors())};
+  return std::move(loader.config());
+}
+
+std::vector<ConfigError> checkConfigFile(const std::string& path) {
+  FileText file = readFile(path);
+  if (!file.errors.empty()) return file.errors;
+  return checkConfigString(file.text, path);
+}
+
+Result<Config> loadConfigFile(const std::string& path) {
+  FileText file = readFile(path);
+  if (!file.errors.empty()) return Error{joinErrors(file.errors)};
+  return loadConfigString(file.text, path);
+}
+
+Status setConfigValue(Config& config, std::string_view path, std::string_view text) {
+  const KeySpec* spec = findKey(path);
+  if (spec == nullptr) {
+    std::vector<std::string_view> all;
+    for (const KeySpec& k : keySpecs()) all.push_back(k.path);
+    std::string msg = "unknown configuration key " + quoted(path);
+    std::string_view near = closestMatch(path, all);
+    if (!near.empty()) msg += "; did you mean " + std::string(near) + "?";
+    return Error{msg};
+  }
+  if (auto r = applyText(*spec, text, config); !r) {
+    return Error{std::string(path) + ": " + r.error()};
+  }
+  return Ok{};
+}
+
+std::vector<std::string> checkConsistency(const Config& config) {
+  std::vector<std::string> out;
+  for (Conflict& c : findConflicts(config)) out.push_back(std::move(c.message));
+  return out;
+}
+
+std::vector<ConfigSetting> listSettings(const Config& config) {
+  std::vector<ConfigSetting> out;
+  for (const KeySpec& k : keySpecs()) {
+    out.push_back({k.path, kindName(k.kind), formatValue(k, config), k.help});
+  }
+  return out;
+}
+
+std::string formatSettings(const Config& config) {
+  std::string out;
+  for (const ConfigSetting& s : listSettings(config)) {
+    out += s.path;
+    out += ": ";
+    out += s.value;
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace medtap::config

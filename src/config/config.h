@@ -1,0 +1,113 @@
+// The site's configuration, medtap.yaml (docs/CONFIG.md). Every option has a default, so an empty
+// file, or none at all, is a valid configuration. The defaults live in one place: the default
+// member initialisers of the structs below and of the stage limit structs they embed; the loader
+// starts from a default-constructed Config and changes only what the file names.
+//
+// Configuration is read at start-up, off the data path: loading reports every problem it finds
+// (not just the first), each with the file, line and column of the offending key or value.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "capture/file_source.h"
+#include "capture/live_source.h"
+#include "core/address.h"
+#include "core/result.h"
+#include "decode/decoder.h"
+#include "flow/flow_table.h"
+
+namespace medtap::config {
+
+// The private address space of both families: RFC 1918 for IPv4, RFC 4193 unique local addresses
+// for IPv6. A site whose clinical networks use public addresses lists them instead.
+std::vector<IpNetwork> defaultHomeNetworks();
+
+struct SiteConfig {
+  // A label for this site ("Example General Hospital"), to tell reports and sensors apart.
+  std::string name;
+  // The site's own networks: an address inside one of them is "inside", anything else is
+  // "outside" (the internet, a vendor, another site).
+  std::vector<IpNetwork> home_networks = defaultHomeNetworks();
+};
+
+struct EveOutputConfig {
+  bool enabled = true;
+  // Relative names are inside OutputConfig::directory.
+  std::string filename = "eve.json";
+};
+
+struct OutputConfig {
+  // The folder a run writes into (created if missing).
+  std::string directory = "medtap-out";
+  EveOutputConfig eve;
+};
+
+struct Config {
+  SiteConfig site;
+  capture::FileSourceLimits file_limits;
+  // Live capture settings. `live.interface` is not read from the file: the interface is named
+  // on the command line (`medtap watch IFACE`).
+  capture::LiveOptions live;
+  decode::DecoderLimits decoder;
+  flow::FlowTableConfig flows;
+  // GAP: analyzers::DispatcherLimits (src/analyzers/dispatcher.h) is embedded here once that
+  // header exists; the HL7 limits (src/analyzers/hl7/limits.h) are compile-time constants today,
+  // so there is nothing of theirs to configure yet.
+  OutputConfig outputs;
+};
+
+// One problem in a configuration. line and column are 1-based; 0 when the problem is not tied to
+// a place in the file (an unreadable file, a conflict between two settings made on the command
+// line).
+struct ConfigError {
+  std::string source;  // the file name, or the name given to loadConfigString
+  int line = 0;
+  int column = 0;
+  std::string message;
+
+  // "FILE:LINE:COL: message", or "FILE: message" without a place. One line.
+  std::string format() const;
+};
+
+// Largest configuration file read; a bigger one is refused (a site file is a few KiB).
+constexpr size_t kMaxConfigFileBytes = size_t{1} << 20;
+
+// Loads a file. On failure the error holds every problem, one formatted ConfigError a line.
+Result<Config> loadConfigFile(const std::string& path);
+// The same for text in memory; `name` stands in for the file name in messages.
+Result<Config> loadConfigString(std::string_view text, std::string_view name);
+
+// Every problem in a file (empty when it is valid): for `medtap config check`.
+std::vector<ConfigError> checkConfigFile(const std::string& path);
+std::vector<ConfigError> checkConfigString(std::string_view text, std::string_view name);
+
+// Sets one option from text, as the file would ("flow.max_flows", "500000"; sizes and durations
+// take their units; site.home_networks takes a comma-separated list and replaces the list). For
+// command-line overrides, so that a flag is checked exactly like the file. Error: one line,
+// naming the key.
+Status setConfigValue(Config& config, std::string_view path, std::string_view text);
+
+// Problems between settings that are each valid alone (the reassembly memory cap below the
+// per-flow buffer, ...). The loaders run this; a caller that changes a loaded Config (command-line
+// overrides) runs it again. Empty when consistent.
+std::vector<std::string> checkConsistency(const Config& config);
+
+// One accepted key with its value in some Config.
+struct ConfigSetting {
+  std::string_view path;  // "flow.timeouts.tcp_new"
+  std::string_view
+      type;  // "count", "size", "duration", "bool", "string", "bpf filter", "list of CIDR networks"
+  std::string value;      // as the file would write it: "60s", "16MiB", "[10.0.0.0/8, ...]"
+  std::string_view help;  // one line
+};
+
+// Every key the loader accepts, in file order, with its value in `config` (listSettings(Config{})
+// are the defaults). For `medtap config show` and the test that keeps docs/CONFIG.md and
+// medtap.example.yaml complete.
+std::vector<ConfigSetting> listSettings(const Config& config);
+// listSettings as text, "path: value" a line.
+std::string formatSettings(const Config& config);
+
+}  // namespace medtap::config
