@@ -191,8 +191,8 @@ class Loader {
   void walkSection(const YAML::Node& map, const std::string& prefix) {
     std::map<std::string, Place> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
-      const YAML::Node& key = it->first;
-      const YAML::Node& value = it->second;
+      const YAML::Node key = it->first;  // a copy: the iterator hands out a temporary
+      const YAML::Node value = it->second;
       Place key_place = placeOf(key);
       if (!key.IsScalar()) {
         addError(key_place, "keys must be plain names, got " + describeNode(key));

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzers/dispatcher.h"
 #include "capture/file_source.h"
 #include "capture/live_source.h"
 #include "core/address.h"
@@ -52,9 +53,10 @@ struct Config {
   capture::LiveOptions live;
   decode::DecoderLimits decoder;
   flow::FlowTableConfig flows;
-  // GAP: analyzers::DispatcherLimits (src/analyzers/dispatcher.h) is embedded here once that
-  // header exists; the HL7 limits (src/analyzers/hl7/limits.h) are compile-time constants today,
-  // so there is nothing of theirs to configure yet.
+  // Protocol recognition. GAP: the HL7 limits (src/analyzers/hl7/limits.h) are compile-time
+  // constants, not a struct the analyzer is built from, so there is nothing of theirs to embed
+  // and they are not configurable yet.
+  analyzers::DispatcherLimits dispatcher;
   OutputConfig outputs;
 };
 

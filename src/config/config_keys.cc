@@ -43,6 +43,10 @@ constexpr int64_t kMaxLiveBuffer = 1 * kGiB;
 constexpr int64_t kMinFragmentBytes = 64 * kKiB;
 // One TCP segment can be 64 KiB in captures taken with segmentation offload.
 constexpr int64_t kMinFlowBuffer = 64 * kKiB;
+// Every probe decides within its protocol's first header (DICOM's A-ASSOCIATE-RQ needs 74 bytes);
+// above 64 KiB the window stops being a window and becomes per-flow buffering of unknown traffic.
+constexpr int64_t kMinProbeWindow = 256;
+constexpr int64_t kMaxProbeWindow = 64 * kKiB;
 
 using K = ValueKind;
 
@@ -116,8 +120,13 @@ const KeySpec kKeys[] = {
      "Out-of-order TCP segments held per flow direction.",
      [](Config& c) -> FieldRef { return &c.flows.reassembly.max_flow_segments; }},
 
-    // GAP: the analyzers section (analyzers::DispatcherLimits, HL7 limits) goes here once the
-    // analyzers stage defines configurable limit structs.
+    {"analyzers.probe_window", K::Size, kMinProbeWindow, kMaxProbeWindow,
+     "Bytes of each TCP direction held while recognising the protocol.",
+     [](Config& c) -> FieldRef { return &c.dispatcher.probe_window; }},
+    {"analyzers.max_probe_datagrams", K::Count, 1, 64,
+     "UDP datagrams of a flow probed before it is left unclassified.",
+     [](Config& c) -> FieldRef { return &c.dispatcher.max_probe_datagrams; }},
+    // GAP: HL7 limits (src/analyzers/hl7/limits.h) are compile-time constants, not options yet.
 
     {"outputs.directory", K::Text, 1, kMaxTextLength,
      "Folder a run writes into; created if missing.",

@@ -163,6 +163,13 @@ flow:
   EXPECT_EQ(c.flows.reassembly.max_flow_segments, 4096u);
 }
 
+TEST(ConfigSections, Analyzers) {
+  Config c = load("analyzers:\n  probe_window: 8KiB\n  max_probe_datagrams: 3\n");
+  EXPECT_EQ(c.dispatcher.probe_window, 8192u);
+  EXPECT_EQ(c.dispatcher.max_probe_datagrams, 3u);
+  EXPECT_EQ(Config{}.dispatcher.probe_window, analyzers::DispatcherLimits{}.probe_window);
+}
+
 TEST(ConfigSections, Outputs) {
   Config c = load(R"(
 outputs:
@@ -231,7 +238,8 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"decode:\n  max_flows: 3\n", 2, 3, "did you mean flow.max_flows?"},
         ErrorCase{"flow:\n  colour: blue\n", 2, 3,
                   "unknown key 'colour' in flow; allowed keys: max_flows, timeouts, reassembly"},
-        ErrorCase{"logging: {}\n", 1, 1, "allowed sections: site, capture, decode, flow, outputs"},
+        ErrorCase{"logging: {}\n", 1, 1,
+                  "allowed sections: site, capture, decode, flow, analyzers, outputs"},
         ErrorCase{"flow:\n  timeouts:\n    tcp_estab: 1h\n", 3, 5, "allowed keys: tcp_new,"},
         // Wrong types.
         ErrorCase{"flow:\n  max_flows: [1]\n", 2, 14, "expected a whole number, got a list"},
