@@ -34,7 +34,7 @@ Place placeOf(const YAML::Node& node) {
 }
 
 std::string quoted(std::string_view s) {
-  return "'" + std::string(s) + "'";
+  return quoteForMessage(s);
 }
 
 std::string describeNode(const YAML::Node& node) {
@@ -185,7 +185,7 @@ class Loader {
   }
 
   void addError(Place place, std::string message) {
-    errors_.push_back({std::string(name_), place.line, place.column, std::move(message)});
+    errors_.push_back({std::string(name_), place.line, place.column, oneLine(message)});
   }
 
   void walkSection(const YAML::Node& map, const std::string& prefix) {
@@ -373,7 +373,7 @@ Status setConfigValue(Config& config, std::string_view path, std::string_view te
     return Error{msg};
   }
   if (auto r = applyText(*spec, text, config); !r) {
-    return Error{std::string(path) + ": " + r.error()};
+    return Error{oneLine(std::string(path) + ": " + r.error())};
   }
   return Ok{};
 }
@@ -398,6 +398,40 @@ std::string formatSettings(const Config& config) {
     out += s.path;
     out += ": ";
     out += s.value;
+    out += '\n';
+  }
+  return out;
+}
+
+std::string formatYaml(const Config& config) {
+  std::string out;
+  std::vector<std::string_view> open;  // the sections the last key was written in
+  for (const KeySpec& k : keySpecs()) {
+    std::vector<std::string_view> parts;
+    for (std::string_view rest = k.path; !rest.empty();) {
+      size_t dot = rest.find('.');
+      parts.push_back(rest.substr(0, dot));
+      rest = dot == std::string_view::npos ? std::string_view{} : rest.substr(dot + 1);
+    }
+    std::string_view leaf = parts.back();
+    parts.pop_back();
+    // The table lists each section's keys together, so a section is opened once.
+    size_t common = 0;
+    while (common < open.size() && common < parts.size() && open[common] == parts[common]) {
+      ++common;
+    }
+    open.resize(common);
+    if (common == 0 && !out.empty()) out += '\n';
+    for (size_t i = common; i < parts.size(); ++i) {
+      out.append(2 * i, ' ');
+      out += parts[i];
+      out += ":\n";
+      open.push_back(parts[i]);
+    }
+    out.append(2 * parts.size(), ' ');
+    out += leaf;
+    out += ": ";
+    out += formatValue(k, config);
     out += '\n';
   }
   return out;

@@ -111,5 +111,8 @@ struct ConfigSetting {
 std::vector<ConfigSetting> listSettings(const Config& config);
 // listSettings as text, "path: value" a line.
 std::string formatSettings(const Config& config);
+// The whole configuration as a medtap.yaml document, every key nested in its section; it loads
+// back to an equal Config. For `medtap config show`.
+std::string formatYaml(const Config& config);
 
 }  // namespace medtap::config

@@ -54,7 +54,7 @@ bool isDigit(char c) {
 }
 
 std::string quoted(std::string_view s) {
-  return "'" + std::string(s) + "'";
+  return quoteForMessage(s);
 }
 
 // Splits "16 MiB" into the number "16" and the unit "MiB". The number is the leading run of
@@ -220,6 +220,28 @@ std::string formatDuration(Duration d) {
     }
   }
   return std::to_string(d.ns) + "ns";  // finer than the file can say; shown for completeness
+}
+
+std::string oneLine(std::string_view message) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(message.size());
+  for (char c : message) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      out += "\\x";
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 0xf]);
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string quoteForMessage(std::string_view text) {
+  bool cut = text.size() > kMaxQuotedChars;
+  return "'" + oneLine(text.substr(0, kMaxQuotedChars)) + (cut ? "...'" : "'");
 }
 
 size_t editDistance(std::string_view a, std::string_view b) {

@@ -40,6 +40,15 @@ Result<IpNetwork> parseNetwork(std::string_view text);
 std::string formatSize(uint64_t bytes);
 std::string formatDuration(Duration d);
 
+// Text from the file quoted for an error message: 'like this', control characters written as
+// \xNN so that every message stays one line, and cut to kMaxQuotedChars with "..." so that a
+// pasted blob does not flood the terminal.
+constexpr size_t kMaxQuotedChars = 64;
+std::string quoteForMessage(std::string_view text);
+
+// Replaces control characters (newlines included) with \xNN: messages are one line each.
+std::string oneLine(std::string_view message);
+
 // Levenshtein distance (insertions, deletions, substitutions each cost 1). Inputs are key names,
 // a few dozen characters; longer inputs are compared only by their first kMaxEditInput characters.
 constexpr size_t kMaxEditInput = 64;

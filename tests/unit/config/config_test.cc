@@ -424,6 +424,34 @@ TEST(ConfigKeys, TextRoundTripsThroughYaml) {
   }
 }
 
+TEST(FormatYaml, IsAFileThatLoadsBackEqual) {
+  Config c;
+  c.site.name = "Ward 7: \"ICU\" # east";
+  c.flows.max_flows = 12345;
+  c.decoder.fragment_timeout = Duration{1'500'000'000};
+  c.live.bpf_filter = "not port 22";
+  c.site.home_networks = {*IpNetwork::parse("2001:db8::/32")};
+  c.outputs.eve.enabled = false;
+  std::string yaml = formatYaml(c);
+  EXPECT_THAT(yaml, HasSubstr("flow:\n  max_flows: 12345\n  timeouts:\n    tcp_new: 1m\n"));
+  EXPECT_THAT(yaml, HasSubstr("\nanalyzers:\n  probe_window: 4KiB\n"));
+  auto r = loadConfigString(yaml, "show.yaml");
+  ASSERT_TRUE(r.ok()) << r.error() << "\n" << yaml;
+  EXPECT_EQ(formatSettings(r.value()), formatSettings(c));
+  EXPECT_EQ(formatSettings(load(formatYaml(Config{}))), defaultsText());
+}
+
+TEST(ConfigErrors, MessagesStayOnOneLineAndShort) {
+  std::string long_value(500, 'x');
+  auto errors = checkConfigString(
+      "flow:\n  max_flows: \"12\\n34\"\n  timeouts: {other: " + long_value + "}\n", "x.yaml");
+  ASSERT_EQ(errors.size(), 2u) << dump(errors);
+  EXPECT_THAT(errors[0].message, HasSubstr("'12\\x0a34' is not a whole number"));
+  EXPECT_LT(errors[1].message.size(), 200u);
+  EXPECT_THAT(errors[1].message, HasSubstr("xxx...'"));
+  for (const auto& e : errors) EXPECT_EQ(e.format().find('\n'), std::string::npos);
+}
+
 // The documentation and the example file must name every key the loader accepts, with its
 // default, so that neither can drift from the code.
 TEST(ConfigDocs, EveryKeyIsInConfigMdWithItsDefault) {
