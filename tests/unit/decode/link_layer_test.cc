@@ -102,6 +102,16 @@ TEST(LinkLayer, ThirdVlanTagIsCountedAndSkipped) {
   expectTcpIpv4(h.out);
 }
 
+TEST(LinkLayer, TruncatedAfterTooManyTags) {
+  Harness h;
+  const Buf pkt = ethernet(
+      kTypeVlan, vlanTag(1, kTypeVlan, vlanTag(2, kTypeVlan, vlanTag(3, kTypeVlan, {0x00}))));
+  EXPECT_EQ(h.run(pkt), DecodeResult::Malformed);
+  EXPECT_EQ(h.anomalies.get(Anomaly::TooManyVlanTags), 1u);
+  EXPECT_EQ(h.anomalies.get(Anomaly::TruncatedVlan), 1u);
+  EXPECT_EQ(h.out.vlan_count, 2);  // never more than the array holds (found by the fuzzer)
+}
+
 TEST(LinkLayer, TruncatedVlanTag) {
   Harness h;
   Buf pkt = ethernet(kTypeVlan, {0x00, 0x64, 0x08});
