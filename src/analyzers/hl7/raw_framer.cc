@@ -39,10 +39,10 @@ FeedResult RawFramer::feed(Bytes data, FramerCallbacks& callbacks) {
     callbacks.onAnomaly(Anomaly::Hl7OversizedMessage);
     // Keep the tail: a message start may straddle this feed and the next.
     buffer_.erase(buffer_.begin(), buffer_.end() - static_cast<std::ptrdiff_t>(kMsh.size()));
-    skipped_ = max_message_size_;
+    skipped_ = 0;
     state_ = State::Skipping;
   }
-  if (state_ == State::Skipping && skipped_ > 2 * max_message_size_) state_ = State::Failed;
+  if (state_ == State::Skipping && skipped_ > max_message_size_) state_ = State::Failed;
   if (state_ == State::Failed) return FeedResult::OutOfSync;
   return state_ == State::InMessage && !buffer_.empty() ? FeedResult::NeedMoreData
                                                         : FeedResult::Consumed;

@@ -27,7 +27,8 @@ size_t findRawMessageStart(std::string_view text, size_t from);
 // Malformed input: a message longer than max_message_size is dropped (hl7_oversized_message) and
 // skipped up to the next message start without buffering; a gap drops the partial message
 // (hl7_truncated_message) and skips to the next start. Skipping more than max_message_size in a
-// row makes feed() return OutOfSync.
+// row (after a gap, or past the limit of an oversized message) makes feed() return OutOfSync:
+// no HL7 message is that long, so the direction is not bare HL7.
 class RawFramer {
  public:
   explicit RawFramer(size_t max_message_size = kMaxMessageSize)
