@@ -52,6 +52,7 @@ struct FlowTableStats {
 class FlowTable {
  public:
   FlowTable(const FlowTableConfig& config, FlowCallbacks& callbacks, AnomalyCounters& anomalies);
+  // Destroys the flows left without calling back; call flushAll() first to end them properly.
   ~FlowTable();
   FlowTable(const FlowTable&) = delete;
   FlowTable& operator=(const FlowTable&) = delete;
