@@ -1,0 +1,106 @@
+// Fuzz target for HL7 framing (MLLP and bare HL7) and the HL7 analyzer behind it.
+//
+// Input: byte 0 gives n = byte & 15; the next n bytes are a cycle of chunk sizes (low 7 bits,
+// 0 meaning "a gap here" for the analyzer; the high bit sends the chunk the other way); the rest
+// is the stream. Checks, beyond "no crash": the MLLP framer never holds more than its limit, and
+// gives the same messages and anomalies however the stream is cut into chunks.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "analyzers/dispatcher.h"
+#include "analyzers/hl7/hl7_analyzer.h"
+#include "analyzers/hl7/mllp_framer.h"
+
+namespace {
+
+using namespace medtap;
+using namespace medtap::analyzers;
+
+class Recorder : public hl7::FramerCallbacks {
+ public:
+  void onMessage(Bytes m) override { messages.emplace_back(asChars(m)); }
+  void onAnomaly(Anomaly a) override { anomalies.add(a); }
+  std::vector<std::string> messages;
+  AnomalyCounters anomalies;
+};
+
+class NullSink : public events::EventSink {
+ public:
+  void emit(const events::Event&) override { ++count; }
+  size_t count = 0;
+};
+
+// Small limits, so that the fuzzer reaches them.
+constexpr hl7::MllpLimits kLimits{.max_message_size = 512, .max_bytes_outside_frame = 256};
+
+void check(bool ok) {
+  if (!ok) std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const size_t n = data[0] & 15;
+  if (size < 1 + n) return 0;
+  const Bytes sizes(data + 1, n);
+  const Bytes stream(data + 1 + n, size - 1 - n);
+
+  // The MLLP framer: chunked vs whole.
+  Recorder whole;
+  {
+    hl7::MllpFramer framer(kLimits);
+    framer.feed(stream, whole);
+    framer.end(whole);
+  }
+  Recorder chunked;
+  {
+    hl7::MllpFramer framer(kLimits);
+    size_t pos = 0;
+    for (size_t i = 0; pos < stream.size(); ++i) {
+      size_t len = n == 0 ? stream.size() : (sizes[i % n] & 0x7F);
+      if (len == 0) len = 1;
+      len = std::min(len, stream.size() - pos);
+      framer.feed(stream.subspan(pos, len), chunked);
+      check(framer.bufferedBytes() <= kLimits.max_message_size);
+      pos += len;
+    }
+    framer.end(chunked);
+  }
+  check(whole.messages == chunked.messages);
+  for (size_t a = 0; a < kAnomalyCount; ++a) {
+    check(whole.anomalies.get(static_cast<Anomaly>(a)) ==
+          chunked.anomalies.get(static_cast<Anomaly>(a)));
+  }
+  for (const std::string& m : whole.messages)
+    check(!m.empty() && m.size() <= kLimits.max_message_size);
+
+  // The analyzer, with gaps and both directions.
+  flow::Flow flow;
+  flow.key.proto = 6;
+  const events::FlowRef ref = Dispatcher::flowRef(flow);
+  NullSink sink;
+  AnomalyCounters anomalies;
+  AnalyzerContext ctx{ref, sink, anomalies};
+  hl7::Hl7Analyzer analyzer(kLimits);
+  size_t pos = 0;
+  for (size_t i = 0; pos < stream.size(); ++i) {
+    const uint8_t s = n == 0 ? 0x7F : sizes[i % n];
+    const Direction dir = (s & 0x80) != 0 ? Direction::Responder : Direction::Originator;
+    const size_t len = std::min<size_t>(s & 0x7F, stream.size() - pos);
+    const Timestamp ts{static_cast<int64_t>(i)};
+    if (len == 0) {
+      analyzer.gap(ctx, dir, 1, ts);
+      pos += 1;  // the "lost" byte
+      continue;
+    }
+    if (analyzer.feed(ctx, dir, stream.subspan(pos, len), ts) == FeedResult::OutOfSync) break;
+    pos += len;
+  }
+  analyzer.end(ctx, Direction::Originator, Timestamp{});
+  analyzer.end(ctx, Direction::Responder, Timestamp{});
+  return 0;
+}
