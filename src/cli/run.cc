@@ -59,19 +59,25 @@ Result<config::Config> effectiveConfig(const RunOptions& options) {
     if (!loaded) return Error{loaded.error()};
     cfg = std::move(loaded.value());
   }
-  if (!options.output_dir.empty()) cfg.outputs.directory = options.output_dir;
+  // Flags go through the same parser as the file, so they are checked the same way.
+  auto set = [&](std::string_view key, const std::string& text) -> Status {
+    return config::setConfigValue(cfg, key, text);
+  };
+  if (!options.output_dir.empty()) {
+    if (auto s = set("outputs.directory", options.output_dir); !s) return Error{s.error()};
+  }
   if (!options.home_networks.empty()) {
-    cfg.site.home_networks.clear();
-    for (const auto& text : options.home_networks) {
-      auto net = IpNetwork::parse(text);
-      if (!net) return Error{"--home-net " + text + ": not a network in CIDR notation"};
-      cfg.site.home_networks.push_back(*net);
-    }
+    std::string joined;
+    for (const auto& net : options.home_networks) joined += (joined.empty() ? "" : ",") + net;
+    if (auto s = set("site.home_networks", joined); !s) return Error{s.error()};
   }
   if (options.max_flows) {
-    if (*options.max_flows == 0) return Error{"--max-flows: must be at least 1"};
-    cfg.flows.max_flows = *options.max_flows;
+    if (auto s = set("flow.max_flows", std::to_string(*options.max_flows)); !s) {
+      return Error{s.error()};
+    }
   }
+  auto problems = config::checkConsistency(cfg);
+  if (!problems.empty()) return Error{problems.front()};
   return cfg;
 }
 

@@ -10,20 +10,6 @@ analyzers::Registry makeRegistry() {
   return r;
 }
 
-events::FlowRef flowRefOf(const flow::Flow& f) {
-  events::FlowRef r;
-  r.id = f.id;
-  r.src_ip = f.orig_ip;
-  r.dest_ip = f.resp_ip;
-  r.src_port = f.orig_port;
-  r.dest_port = f.resp_port;
-  r.proto = f.key.proto;
-  r.vlan_count = f.key.vlan_count;
-  r.vlan = f.key.vlan;
-  r.app_proto = f.app_proto;
-  return r;
-}
-
 }  // namespace
 
 Pipeline::Pipeline(const PipelineOptions& options, events::EventSink& sink)
@@ -109,7 +95,7 @@ void Pipeline::onFlowEnd(flow::Flow& flow, flow::EndReason reason, Timestamp ts)
   rec.end = flow.last_seen;
   rec.state = flow::flowStateName(flow.state);
   rec.reason = flow::endReasonName(reason);
-  sink_.emit(events::Event{flow.last_seen, flowRefOf(flow), rec});
+  sink_.emit(events::Event{flow.last_seen, analyzers::Dispatcher::flowRef(flow), rec});
 }
 
 }  // namespace medtap::pipeline
