@@ -48,7 +48,7 @@ TEST(LinkLayer, EthernetTcpIpv4AllFields) {
   EXPECT_FALSE(h.out.fragment);
   EXPECT_FALSE(h.out.reassembled);
   // The payload is a view into the packet, not a copy.
-  EXPECT_EQ(h.out.payload.data(), pkt.data() + pkt.size() - kTcpPayload.size());
+  EXPECT_EQ(h.out.payload.data(), h.packet.data() + pkt.size() - kTcpPayload.size());
 }
 
 TEST(LinkLayer, OutputIsResetBetweenPackets) {

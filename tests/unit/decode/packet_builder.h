@@ -248,13 +248,16 @@ inline Buf sll2(uint16_t protocol, const Buf& payload, uint16_t hatype = 1) {
 struct Harness {
   explicit Harness(const DecoderLimits& limits = {}) : decoder(anomalies, limits) {}
 
-  // `wire_len` 0 means "the whole packet was captured".
+  // Decodes a copy of `b` kept until the next run(), so that the views in `out` stay valid
+  // even when `b` is a temporary. The copy is a fresh, exactly-sized allocation, so that the
+  // sanitizer build catches a read past the end. `wire_len` 0 means "all of it was captured".
   DecodeResult run(const Buf& b, capture::LinkType link = capture::LinkType::Ethernet,
                    Timestamp ts = Timestamp::fromSeconds(1700000000), uint32_t wire_len = 0) {
+    packet = Buf(b);
     capture::RawPacket raw;
     raw.ts = ts;
-    raw.data = Bytes(b);
-    raw.wire_len = wire_len != 0 ? wire_len : static_cast<uint32_t>(b.size());
+    raw.data = Bytes(packet);
+    raw.wire_len = wire_len != 0 ? wire_len : static_cast<uint32_t>(packet.size());
     raw.link = link;
     return decoder.decode(raw, out);
   }
@@ -267,6 +270,7 @@ struct Harness {
   AnomalyCounters anomalies;
   Decoder decoder;
   DecodedPacket out;
+  Buf packet;  // the bytes last decoded
 };
 
 }  // namespace medtap::decode::test
