@@ -91,6 +91,8 @@ const Dispatcher::ProbeList& Dispatcher::probeOrder(Transport t, uint16_t resp_p
 }
 
 Dispatcher::FlowApp& Dispatcher::appOf(flow::Flow& flow) {
+  // Every flow that sent data carries one (DESIGN.md: under 1 KB per idle flow in all).
+  static_assert(sizeof(FlowApp) <= 128, "keep the per-flow dispatcher state small");
   if (!flow.app) flow.app = std::make_unique<FlowApp>();
   assert(dynamic_cast<FlowApp*>(flow.app.get()) != nullptr);  // only the dispatcher writes it
   return static_cast<FlowApp&>(*flow.app);

@@ -146,14 +146,15 @@ Hl7Analyzer::Framer& Hl7Analyzer::framerFor(Direction dir, Bytes first_data) {
 }
 
 void Hl7Analyzer::onMessage(AnalyzerContext& ctx, Bytes message, Timestamp ts) {
-  if (parseMessage(asChars(message), scratch_, ctx.anomalies) != ParseStatus::Ok) {
+  if (!scratch_) scratch_ = std::make_unique<events::Hl7Message>();
+  if (parseMessage(asChars(message), *scratch_, ctx.anomalies) != ParseStatus::Ok) {
     ++consecutive_bad_;
     return;
   }
   consecutive_bad_ = 0;
-  events::Event event{ts, ctx.flow, std::move(scratch_)};
+  events::Event event{ts, ctx.flow, std::move(*scratch_)};
   ctx.events.emit(event);
-  scratch_ = std::move(std::get<events::Hl7Message>(event.body));
+  *scratch_ = std::move(std::get<events::Hl7Message>(event.body));
 }
 
 void registerAnalyzer(Registry& registry) {

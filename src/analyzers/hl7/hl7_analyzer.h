@@ -42,7 +42,10 @@ class Hl7Analyzer final : public StreamAnalyzer {
   MllpLimits limits_;
   std::array<Framer, 2> framers_;
   uint32_t consecutive_bad_ = 0;  // messages in a row that did not parse
-  events::Hl7Message scratch_;    // reused so that its capacity is allocated once per flow
+  // The message being filled, reused so that its strings and segment list are allocated once per
+  // flow rather than once per message; created at the first message so that a quiet flow does
+  // not carry its ~300 bytes.
+  std::unique_ptr<events::Hl7Message> scratch_;
 };
 
 // Adds the "hl7" analyzer (TCP; port hints 2575, 6661, 511, 4601, 3100).

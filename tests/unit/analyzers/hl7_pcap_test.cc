@@ -1,0 +1,131 @@
+// The public HL7/MLLP captures (../shared/testdata/hl7_pcap, see SOURCES.md) through the real
+// capture reader, decoder and flow table into the dispatcher with every analyzer registered.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "analyzers/dispatcher.h"
+#include "analyzers/registry.h"
+#include "capture/file_source.h"
+#include "decode/decoder.h"
+#include "flow/flow_table.h"
+#include "test_support.h"
+
+namespace medtap::analyzers {
+namespace {
+
+struct CaptureRun {
+  fixtures::RecordingSink sink;
+  AnomalyCounters anomalies;
+  std::vector<std::string> types() const {
+    std::vector<std::string> out;
+    for (const auto* m : sink.hl7()) out.push_back(m->message_type);
+    return out;
+  }
+};
+
+// Passes everything to the dispatcher and records each ended flow's app_proto, as the
+// pipeline's flow event would show it.
+class Callbacks : public flow::FlowCallbacks {
+ public:
+  explicit Callbacks(Dispatcher& d) : d_(d) {}
+  void onStreamData(flow::Flow& f, Direction dir, Bytes data, Timestamp ts) override {
+    d_.onStreamData(f, dir, data, ts);
+  }
+  void onStreamGap(flow::Flow& f, Direction dir, uint64_t len, Timestamp ts) override {
+    d_.onStreamGap(f, dir, len, ts);
+  }
+  void onStreamEnd(flow::Flow& f, Direction dir, Timestamp ts) override {
+    d_.onStreamEnd(f, dir, ts);
+  }
+  void onDatagram(flow::Flow& f, Direction dir, const decode::DecodedPacket& p) override {
+    d_.onDatagram(f, dir, p);
+  }
+  void onFlowEnd(flow::Flow& f, flow::EndReason reason, Timestamp ts) override {
+    d_.onFlowEnd(f, reason, ts);
+    app_protos.emplace_back(f.app_proto);
+  }
+  std::vector<std::string> app_protos;
+
+ private:
+  Dispatcher& d_;
+};
+
+// Runs one capture; `app_protos` gets each flow's app_proto as it ends.
+void runCapture(const std::string& relative, CaptureRun& run,
+                std::vector<std::string>& app_protos) {
+  Registry registry;
+  registerAnalyzers(registry);
+  Dispatcher dispatcher(registry, run.sink, run.anomalies);
+  Callbacks callbacks(dispatcher);
+  flow::FlowTable flows(flow::FlowTableConfig{}, callbacks, run.anomalies);
+  decode::Decoder decoder(run.anomalies);
+  auto source = capture::openCaptureFile(
+      std::string(MEDTAP_SHARED_DIR) + "/testdata/hl7_pcap/" + relative, run.anomalies);
+  ASSERT_TRUE(source.ok()) << source.error();
+  capture::RawPacket raw;
+  decode::DecodedPacket packet;
+  Timestamp last;
+  while ((*source)->next(raw) == capture::ReadStatus::Packet) {
+    last = raw.ts;
+    if (decoder.decode(raw, packet) == decode::DecodeResult::Ok &&
+        (packet.l3 == decode::L3::Ipv4 || packet.l3 == decode::L3::Ipv6)) {
+      flows.process(packet);
+    }
+  }
+  flows.flushAll(last);
+  app_protos = callbacks.app_protos;
+}
+
+TEST(Hl7Captures, AdtAndAck) {
+  CaptureRun run;
+  std::vector<std::string> app_protos;
+  runCapture("nDPI/hl7.pcap", run, app_protos);
+  EXPECT_EQ(run.types(), (std::vector<std::string>{"ADT^A01", "ACK"}));  // MSH-9 is "ACK"
+  EXPECT_EQ(app_protos, std::vector<std::string>{"hl7"});
+  const auto hl7 = run.sink.hl7();
+  ASSERT_EQ(hl7.size(), 2u);
+  EXPECT_EQ(hl7[1]->ack_code, "AA");
+  EXPECT_EQ(hl7[0]->segments.front(), "MSH");
+  ASSERT_TRUE(run.sink.events[0].flow);
+  EXPECT_EQ(run.sink.events[0].flow->dest_port, 6661);  // originator -> responder
+  EXPECT_EQ(run.sink.events[0].flow->app_proto, "hl7");
+  EXPECT_EQ(run.sink.events[1].flow->dest_port, 6661);  // the ACK's event: same header
+  for (Anomaly a : {Anomaly::MllpMissingStartBlock, Anomaly::MllpTruncatedMessage,
+                    Anomaly::Hl7MissingMsh, Anomaly::AnalyzerOutOfSync}) {
+    EXPECT_EQ(run.anomalies.get(a), 0u) << anomalyName(a);
+  }
+}
+
+// The ORU's MLLP frame is split across two TCP segments (frames 4 and 5, 1460 + 319 bytes);
+// the ACK is frame 7.
+TEST(Hl7Captures, OruSplitAcrossSegments) {
+  CaptureRun run;
+  std::vector<std::string> app_protos;
+  runCapture("tapirx/HL7-ORU.pcap", run, app_protos);
+  EXPECT_EQ(run.types(), (std::vector<std::string>{"ORU^R01", "ACK"}));
+  const auto hl7 = run.sink.hl7();
+  ASSERT_EQ(hl7.size(), 2u);
+  EXPECT_EQ(std::count(hl7[0]->segments.begin(), hl7[0]->segments.end(), "OBX"), 14);
+  EXPECT_EQ(hl7[0]->sending_application, "SendingApp");
+  EXPECT_EQ(hl7[1]->ack_code, "AA");
+  EXPECT_EQ(run.sink.events[0].ts, Timestamp::fromSecNs(1517275751, 439468000));
+  EXPECT_EQ(run.sink.events[1].ts, Timestamp::fromSecNs(1517275751, 455338000));
+  EXPECT_EQ(run.anomalies.get(Anomaly::MllpTruncatedMessage), 0u);
+}
+
+TEST(Hl7Captures, EveryCaptureGivesTwoMessages) {
+  for (const char* name :
+       {"tapirx/HL7-ADT-UDI-OBX.pcap", "tapirx/HL7-ADT-UDI-PRT.pcap", "tapirx/HL7-ORM.pcap"}) {
+    CaptureRun run;
+    std::vector<std::string> app_protos;
+    runCapture(name, run, app_protos);
+    EXPECT_EQ(run.sink.hl7().size(), 2u) << name;
+    EXPECT_EQ(app_protos, std::vector<std::string>{"hl7"}) << name;
+  }
+}
+
+}  // namespace
+}  // namespace medtap::analyzers
