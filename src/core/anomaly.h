@@ -64,7 +64,7 @@ namespace medtap {
   X(MllpMissingStartBlock, "mllp_missing_start_block", "bytes outside an MLLP frame")         \
   X(MllpOversizedMessage, "mllp_oversized_message", "MLLP frame beyond the size limit")       \
   X(MllpMissingEndBlock, "mllp_missing_end_block", "0x1C not followed by 0x0D")               \
-  X(MllpTruncatedMessage, "mllp_truncated_message", "frame cut by a gap, the end or a new 0x0B")\
+  X(MllpTruncatedMessage, "mllp_truncated_message", "frame cut by a gap, end or new 0x0B")    \
   X(Hl7MissingMsh, "hl7_missing_msh", "message does not start with MSH")                      \
   X(Hl7BadEncodingCharacters, "hl7_bad_encoding_characters", "MSH-1/MSH-2 unusable")          \
   X(Hl7TooManyFields, "hl7_too_many_fields", "segment field limit hit")                      \
