@@ -3,6 +3,7 @@
 // the tree against the key table (config_keys.h), collecting every problem with its place.
 #include "config/config.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <sstream>
 
 #include "config/config_keys.h"
 #include "config/value_parse.h"
@@ -128,6 +130,56 @@ std::string unknownKeyMessage(std::string_view name, std::string_view prefix) {
   return msg + (prefix.empty() ? "; allowed sections: " : "; allowed keys: ") + joined(allowed);
 }
 
+// Counts the documents in a YAML stream, stopping at the second. Done with the event API rather
+// than YAML::LoadAll because yaml-cpp 0.7's parser returns an empty document without consuming a
+// stray flow indicator (a file that starts with ','): LoadAll then loops for ever, allocating a
+// null document each turn, and YAML::Load returns null as if the file were empty. A document
+// that starts where the previous one did is that case.
+class DocumentMarks final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+  YAML::Mark start;
+};
+
+struct DocumentScan {
+  int documents = 0;   // 0, 1 or 2 (two means "more than one")
+  YAML::Mark second;   // where the second document starts
+  bool stuck = false;  // the parser did not move: a stray character at `second`
+};
+
+// Throws YAML::Exception on syntax errors, like YAML::Load.
+DocumentScan scanDocuments(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentMarks marks;
+  DocumentScan scan;
+  if (!parser.HandleNextDocument(marks)) return scan;
+  scan.documents = 1;
+  int first_pos = marks.start.pos;
+  if (!parser.HandleNextDocument(marks)) return scan;
+  scan.documents = 2;
+  scan.second = marks.start;
+  scan.stuck = marks.start.pos == first_pos;
+  return scan;
+}
+
+std::string_view charAt(std::string_view text, int pos) {
+  if (pos < 0 || static_cast<size_t>(pos) >= text.size()) return "end of file";
+  return text.substr(static_cast<size_t>(pos), 1);
+}
+
 struct Conflict {
   std::string_view key;  // the key the message is placed at
   std::string message;
@@ -151,19 +203,25 @@ class Loader {
   explicit Loader(std::string_view name) : name_(name) {}
 
   void load(std::string_view text) {
-    std::vector<YAML::Node> documents;
+    std::string owned(text);
+    YAML::Node root;
     try {
-      documents = YAML::LoadAll(std::string(text));
+      DocumentScan scan = scanDocuments(owned);
+      if (scan.stuck) {
+        addError(placeOf(scan.second), "YAML syntax error: unexpected " +
+                                           quoteForMessage(charAt(owned, scan.second.pos)));
+        return;
+      }
+      if (scan.documents > 1) {
+        addError(placeOf(scan.second),
+                 "more than one YAML document; medtap reads a single document");
+      }
+      root = YAML::Load(owned);
     } catch (const YAML::Exception& e) {
       addError(placeOf(e.mark), e.msg.empty() ? "YAML syntax error" : e.msg);
       return;
     }
-    if (documents.empty() || documents[0].IsNull()) {
-      if (documents.size() > 1) moreDocuments(documents[1]);
-      return;
-    }
-    if (documents.size() > 1) moreDocuments(documents[1]);
-    const YAML::Node& root = documents[0];
+    if (root.IsNull()) return;  // an empty file: all defaults
     if (!root.IsMap()) {
       addError(placeOf(root), "expected a mapping of sections (" + joined(childrenOf("")) +
                                   "), got " + describeNode(root));
@@ -180,10 +238,6 @@ class Loader {
   std::vector<ConfigError>& errors() { return errors_; }
 
  private:
-  void moreDocuments(const YAML::Node& second) {
-    addError(placeOf(second), "more than one YAML document; medtap reads a single document");
-  }
-
   void addError(Place place, std::string message) {
     errors_.push_back({std::string(name_), place.line, place.column, oneLine(message)});
   }

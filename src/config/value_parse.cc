@@ -132,7 +132,10 @@ std::string unknownSizeUnit(std::string_view text, std::string_view unit) {
 Result<uint64_t> parseSize(std::string_view text) {
   text = trim(text);
   if (text.empty()) return Error{"empty size"};
-  auto [number, unit] = splitNumber(text);
+  // Not a structured binding: clang 14 cannot capture those in the lambda below.
+  NumberAndUnit split = splitNumber(text);
+  std::string_view number = split.number;
+  std::string_view unit = split.unit;
   auto n = parseDigits(number, text, "a size (a number with a unit such as KiB or MiB)");
   if (!n) return n;
   uint64_t factor = 1;
@@ -151,7 +154,10 @@ Result<uint64_t> parseSize(std::string_view text) {
 Result<Duration> parseDuration(std::string_view text) {
   text = trim(text);
   if (text.empty()) return Error{"empty duration"};
-  auto [number, unit] = splitNumber(text);
+  // Not a structured binding: clang 14 cannot capture those in the lambda below.
+  NumberAndUnit split = splitNumber(text);
+  std::string_view number = split.number;
+  std::string_view unit = split.unit;
   auto n = parseDigits(number, text, "a duration (a number with a unit such as s, m or h)");
   if (!n) return Error{n.error()};
   uint64_t factor = kNsPerSec;
