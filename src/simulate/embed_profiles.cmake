@@ -1,0 +1,21 @@
+# Generates embedded_profiles.cc: every YAML file under data/simulate as a raw string literal,
+# so that `medtap simulate` needs no data files at run time. Run at build time:
+#   cmake -DROOT=<data/simulate> -DOUT=<file.cc> -P embed_profiles.cmake
+file(GLOB_RECURSE yaml_files RELATIVE ${ROOT} ${ROOT}/*.yaml)
+list(SORT yaml_files)
+set(text "// Generated from data/simulate by src/simulate/embed_profiles.cmake. Do not edit.\n")
+string(APPEND text "#include \"simulate/profile.h\"\n\nnamespace medtap::simulate {\n\n")
+string(APPEND text "const std::vector<ProfileFile>& embeddedProfileFiles() {\n")
+string(APPEND text "  static const std::vector<ProfileFile> kFiles = {\n")
+foreach(f ${yaml_files})
+  file(READ ${ROOT}/${f} body)
+  string(FIND "${body}" ")medtap_yaml\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${f} contains the raw-string delimiter")
+  endif()
+  string(APPEND text "      {\"${f}\", R\"medtap_yaml(${body})medtap_yaml\"},\n")
+endforeach()
+string(APPEND text "  };\n  return kFiles;\n}\n\n}  // namespace medtap::simulate\n")
+file(WRITE ${OUT}.tmp "${text}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${OUT}.tmp ${OUT})
+file(REMOVE ${OUT}.tmp)
