@@ -4,6 +4,7 @@
 
 #include <string_view>
 
+#include "capture/file_source.h"
 #include "packet_builder.h"
 #include "test_capture_reader.h"
 
@@ -216,6 +217,35 @@ TEST(CaptureFiles, Ipv6FragmentsAreCounted) {
   EXPECT_EQ(s.udp, 0u);
   EXPECT_EQ(s.anomalies.get(Anomaly::Ipv6Fragment), 36u);
   EXPECT_EQ(s.anomalies.total(), 36u);
+}
+
+TEST(CaptureFiles, SameResultsThroughTheRealCaptureReader) {
+  // The test reader above and src/capture must hand the decoder the same packets.
+  for (const char* f :
+       {"pcap_format/PcapPlusPlus/sll.pcap", "pcap_format/PcapPlusPlus/QinQ_802.1_AD.pcapng",
+        "tcp_reassembly/PcapPlusPlus/ip4_fragments.pcap",
+        "pcap_format/PcapPlusPlus/null_loopback.pcap"}) {
+    SCOPED_TRACE(f);
+    const Summary expected = decodeFile(f);
+    AnomalyCounters anomalies;
+    auto source = capture::openCaptureFile(sharedTestdata(f), anomalies);
+    ASSERT_TRUE(source.ok()) << source.error();
+    Decoder decoder(anomalies);
+    capture::RawPacket raw;
+    DecodedPacket out;
+    size_t packets = 0, ok = 0, reassembled = 0, tcp = 0;
+    while ((*source)->next(raw) == capture::ReadStatus::Packet) {
+      ++packets;
+      ok += decoder.decode(raw, out) == DecodeResult::Ok;
+      reassembled += out.reassembled;
+      tcp += out.has_l4 && out.ip_proto == 6;
+    }
+    EXPECT_EQ(packets, expected.packets);
+    EXPECT_EQ(ok, expected.ok);
+    EXPECT_EQ(reassembled, expected.reassembled);
+    EXPECT_EQ(tcp, expected.tcp);
+    EXPECT_EQ(anomalies.total(), expected.anomalies.total());
+  }
 }
 
 TEST(CaptureFiles, HostileCapturesNeverCrash) {
