@@ -12,7 +12,8 @@
 namespace medtap::capture {
 namespace {
 
-// How long one pcap_next_ex() waits for packets before next() looks at the stop flag again: short
+// libpcap's read timeout: how long packets may wait to be handed over in a batch (and, where
+// pcap_breakloop cannot wake a blocked read, how often next() looks at the stop flag). Short
 // enough that Ctrl-C feels immediate, long enough that the kernel hands over packets in batches.
 constexpr int kPollTimeoutMs = 100;
 constexpr int kNsPerMicro = 1000;
@@ -37,8 +38,11 @@ class LiveSource final : public PacketSource {
   LiveSource(const LiveSource&) = delete;
   LiveSource& operator=(const LiveSource&) = delete;
 
-  // Waits for the next packet, kPollTimeoutMs at a time, until breakLoop(). `out.data` points
-  // into libpcap's ring buffer and stays valid until the next call.
+  // Waits for the next packet until breakLoop(). On Linux (TPACKET_V3) libpcap sleeps in poll()
+  // until the kernel hands over a block (at most kPollTimeoutMs after its first packet) or
+  // pcap_breakloop wakes it through an eventfd; elsewhere pcap_next_ex returns 0 every
+  // kPollTimeoutMs and the stop flag is checked then. `out.data` points into libpcap's buffer
+  // and stays valid until the next call.
   ReadStatus next(RawPacket& out) override {
     while (!stop_.load(std::memory_order_relaxed)) {
       pcap_pkthdr* header = nullptr;

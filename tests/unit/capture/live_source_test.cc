@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -67,12 +68,16 @@ TEST(LiveSource, BreakLoopWakesABlockedNext) {
   AnomalyCounters anomalies;
   // A filter nothing on loopback matches: next() would wait forever.
   OPEN_LOOPBACK_OR_SKIP(src, loopback("udp and host 192.0.2.77"), anomalies);
+  std::atomic<bool> stopped{false};
   std::thread stopper([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    stopped = true;
     (*src)->breakLoop();
   });
   RawPacket p;
   EXPECT_EQ((*src)->next(p), ReadStatus::End);
+  // next() waited through its poll timeouts for the stop, rather than ending on the first.
+  EXPECT_TRUE(stopped);
   stopper.join();
 }
 

@@ -47,6 +47,7 @@ ByteVec everyBlockKind(Order order) {
   b.block(5, makePayload(24, 2));           // Interface Statistics Block
   b.block(0x00000BAD, makePayload(33, 3));  // custom block, padded
   b.block(0x7fff1234, {});                  // a type nobody knows
+  b.block(4, makePayload(8, 12), 4);        // a skipped block whose trailing length is off
   b.epb(0, 1'500'000'000'123'456'789ULL, makePayload(60, 4));
   b.epb(1, 3 * 1024 + 512, makePayload(40, 5), 1500);
   b.spb(100, makePayload(100, 6));  // snaplen 80 applies
@@ -80,10 +81,10 @@ TEST(Pcapng, EveryBlockKindInBothByteOrders) {
     EXPECT_EQ(r.status, ReadStatus::End) << r.error;
     EXPECT_EQ(r.packets, everyBlockKindPackets());
     EXPECT_EQ(r.anomalies.get(Anomaly::CaptureUnknownInterface), 1u);
-    EXPECT_EQ(r.anomalies.get(Anomaly::CaptureBadBlock), 1u);
+    EXPECT_EQ(r.anomalies.get(Anomaly::CaptureBadBlock), 2u);  // the two trailing lengths
     // Interface 1's first packet (1003.5 s) and the PB at 1002 s go back in time.
     EXPECT_EQ(r.anomalies.get(Anomaly::CaptureTimeBackwards), 2u);
-    EXPECT_EQ(r.anomalies.total(), 4u);
+    EXPECT_EQ(r.anomalies.total(), 5u);
     EXPECT_EQ(r.stats.input_bytes, file.size());
   }
 }
