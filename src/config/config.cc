@@ -67,6 +67,8 @@ std::string_view expectedValue(ValueKind kind) {
       return "true or false";
     case ValueKind::Text:
       return "a string";
+    case ValueKind::FileName:
+      return "a file name";
     case ValueKind::BpfFilter:
       return "a filter expression";
     case ValueKind::NetworkList:
@@ -284,7 +286,8 @@ class Loader {
       return;
     }
     if (value.IsNull()) {
-      bool text = spec.kind == ValueKind::Text || spec.kind == ValueKind::BpfFilter;
+      bool text = spec.kind == ValueKind::Text || spec.kind == ValueKind::FileName ||
+                  spec.kind == ValueKind::BpfFilter;
       if (text && spec.min == 0) {
         (void)applyText(spec, "", config_);
         return;

@@ -35,7 +35,7 @@ struct SiteConfig {
 
 struct EveOutputConfig {
   bool enabled = true;
-  // Relative names are inside OutputConfig::directory.
+  // A plain file name (no '/'), created inside OutputConfig::directory.
   std::string filename = "eve.json";
 };
 
@@ -99,9 +99,10 @@ std::vector<std::string> checkConsistency(const Config& config);
 // One accepted key with its value in some Config.
 struct ConfigSetting {
   std::string_view path;  // "flow.timeouts.tcp_new"
-  std::string_view
-      type;  // "count", "size", "duration", "bool", "string", "bpf filter", "list of CIDR networks"
-  std::string value;      // as the file would write it: "60s", "16MiB", "[10.0.0.0/8, ...]"
+  // "count", "size", "duration", "bool", "string", "file name", "bpf filter",
+  // "list of CIDR networks"
+  std::string_view type;
+  std::string value;      // as the file would write it: "1m", "16MiB", "[10.0.0.0/8, ...]"
   std::string_view help;  // one line
 };
 

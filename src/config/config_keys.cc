@@ -133,8 +133,8 @@ const KeySpec kKeys[] = {
      [](Config& c) -> FieldRef { return &c.outputs.directory; }},
     {"outputs.eve.enabled", K::Bool, 0, 1, "Write events as EVE JSON lines.",
      [](Config& c) -> FieldRef { return &c.outputs.eve.enabled; }},
-    {"outputs.eve.filename", K::Text, 1, kMaxTextLength,
-     "EVE JSON file name; relative names are inside outputs.directory.",
+    {"outputs.eve.filename", K::FileName, 1, kMaxTextLength,
+     "EVE JSON file name, inside outputs.directory.",
      [](Config& c) -> FieldRef { return &c.outputs.eve.filename; }},
 };
 
@@ -242,6 +242,8 @@ std::string_view kindName(ValueKind kind) {
       return "bool";
     case ValueKind::Text:
       return "string";
+    case ValueKind::FileName:
+      return "file name";
     case ValueKind::BpfFilter:
       return "bpf filter";
     case ValueKind::NetworkList:
@@ -274,6 +276,7 @@ std::string formatValue(const KeySpec& key, const Config& config) {
     case ValueKind::Bool:
       return *std::get<bool*>(field) ? "true" : "false";
     case ValueKind::Text:
+    case ValueKind::FileName:
     case ValueKind::BpfFilter:
       return formatText(*std::get<std::string*>(field));
     case ValueKind::NetworkList: {
@@ -315,12 +318,22 @@ Status applyText(const KeySpec& key, std::string_view text, Config& config) {
       return Ok{};
     }
     case ValueKind::Text:
+    case ValueKind::FileName:
     case ValueKind::BpfFilter: {
       auto length = static_cast<int64_t>(text.size());
       if (length < key.min) return Error{"must not be empty"};
       if (length > key.max) {
         return Error{"is " + std::to_string(length) + " characters long; at most " +
                      std::to_string(key.max) + " allowed"};
+      }
+      if (key.kind == ValueKind::FileName) {
+        // The file is opened as directory + "/" + name: a folder part would escape the output
+        // folder or name one that does not exist.
+        if (text.find('/') != std::string_view::npos || text == "." || text == ".." ||
+            text.find('\0') != std::string_view::npos) {
+          return Error{quoteForMessage(text) +
+                       " is not a plain file name; it is created inside outputs.directory"};
+        }
       }
       if (key.kind == ValueKind::BpfFilter) {
         if (auto r = checkBpfFilter(text); !r) return r;

@@ -21,6 +21,7 @@ enum class ValueKind : uint8_t {
   Duration,     // time, with a unit
   Bool,         // true / false
   Text,         // string; min/max bound its length
+  FileName,     // a file name without a folder ("eve.json"); min/max bound its length
   BpfFilter,    // string checked by libpcap's filter compiler; max bounds its length
   NetworkList,  // list of CIDR networks; max bounds the entries
 };
@@ -35,8 +36,8 @@ using FieldRef =
 struct KeySpec {
   std::string_view path;  // dotted: "flow.timeouts.tcp_new"
   ValueKind kind;
-  // Inclusive range: the value for Count and Size, nanoseconds for Duration, the length for Text
-  // and BpfFilter, the number of entries for NetworkList; unused for Bool.
+  // Inclusive range: the value for Count and Size, nanoseconds for Duration, the length for Text,
+  // FileName and BpfFilter, the number of entries for NetworkList; unused for Bool.
   int64_t min;
   int64_t max;
   std::string_view help;

@@ -277,6 +277,9 @@ INSTANTIATE_TEST_SUITE_P(
                   "8d is out of range; allowed 1s to 7d"},
         ErrorCase{"outputs:\n  directory: \"\"\n", 2, 14, "outputs.directory: must not be empty"},
         ErrorCase{"outputs:\n  eve:\n    filename:\n", 3, 5, "no value"},
+        ErrorCase{"outputs:\n  eve:\n    filename: /var/log/eve.json\n", 3, 15,
+                  "'/var/log/eve.json' is not a plain file name"},
+        ErrorCase{"outputs:\n  eve: {filename: ..}\n", 2, 19, "is not a plain file name"},
         // A capture filter libpcap cannot compile.
         ErrorCase{"capture:\n  live:\n    bpf_filter: \"port 99999999\"\n", 3, 17,
                   "capture.live.bpf_filter: invalid filter"},
@@ -409,7 +412,10 @@ TEST(ConfigKeys, RangesFitTheirFields) {
 TEST(ConfigKeys, DefaultsAreWithinTheirRanges) {
   // Text values are checked by loading the example file, which writes them as YAML.
   for (const KeySpec& k : keySpecs()) {
-    if (k.kind == ValueKind::Text || k.kind == ValueKind::BpfFilter) continue;
+    if (k.kind == ValueKind::Text || k.kind == ValueKind::FileName ||
+        k.kind == ValueKind::BpfFilter) {
+      continue;
+    }
     Config c;
     auto r = setConfigValue(c, k.path, formatValue(k, Config{}));
     EXPECT_TRUE(r.ok()) << k.path << ": " << (r.ok() ? "" : r.error());
