@@ -125,10 +125,16 @@ Result<std::unique_ptr<PacketSource>> openLiveInterface(const LiveOptions& optio
   if (rc < 0) {
     std::string detail = pcap_geterr(handle.get());
     std::string status = pcap_statustostr(rc);
-    // PCAP_ERROR's text is just "generic error": the detail says more.
-    std::string message = detail.empty()     ? fmt::format("{}: {}", name, status)
-                          : rc == PCAP_ERROR ? fmt::format("{}: {}", name, detail)
-                                             : fmt::format("{}: {} ({})", name, status, detail);
+    // PCAP_ERROR's text is just "generic error": the detail says more. Other codes have a
+    // useful text of their own, and a detail that may repeat it.
+    std::string message;
+    if (rc == PCAP_ERROR && !detail.empty()) {
+      message = fmt::format("{}: {}", name, detail);
+    } else if (detail.empty() || detail == status) {
+      message = fmt::format("{}: {}", name, status);
+    } else {
+      message = fmt::format("{}: {} ({})", name, status, detail);
+    }
     return Error{oneLine(std::move(message))};
   }
   // rc > 0 is a warning (promiscuous mode not granted, timestamp type not supported): carry on.

@@ -116,9 +116,9 @@ void put64(ByteVec& out, uint64_t v, Order o) {
   }
 }
 
-PcapBuilder::PcapBuilder(Order order, bool nanosecond, uint32_t link_field, uint32_t snaplen)
+PcapBuilder::PcapBuilder(Order order, TimeUnit unit, uint32_t link_field, uint32_t snaplen)
     : order_(order) {
-  put32(bytes_, nanosecond ? 0xA1B23C4D : 0xA1B2C3D4, order);
+  put32(bytes_, unit == TimeUnit::Nano ? kPcapMagicNano : kPcapMagicMicro, order);
   put16(bytes_, 2, order);
   put16(bytes_, 4, order);
   put32(bytes_, 0, order);

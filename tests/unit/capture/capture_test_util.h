@@ -9,6 +9,7 @@
 
 #include "capture/file_source.h"
 #include "capture/packet_source.h"
+#include "capture/pcap_reader.h"
 
 namespace medtap::capture::testing {
 
@@ -54,7 +55,7 @@ void put64(ByteVec& out, uint64_t v, Order o);
 // A classic pcap file.
 class PcapBuilder {
  public:
-  PcapBuilder(Order order, bool nanosecond, uint32_t link_field, uint32_t snaplen = 262144);
+  PcapBuilder(Order order, TimeUnit unit, uint32_t link_field, uint32_t snaplen = 262144);
   PcapBuilder& record(uint32_t sec, uint32_t frac, const ByteVec& data, uint32_t wire_len);
   PcapBuilder& record(uint32_t sec, uint32_t frac, const ByteVec& data) {
     return record(sec, frac, data, static_cast<uint32_t>(data.size()));

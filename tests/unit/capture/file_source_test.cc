@@ -236,7 +236,7 @@ TEST(CaptureFile, CorruptRecordLengthEndsDamagedWithTheOffset) {
 }
 
 TEST(CaptureFile, RecordBeyondTheConfiguredLimit) {
-  PcapBuilder b(Order::Little, false, 1);
+  PcapBuilder b(Order::Little, TimeUnit::Micro, 1);
   b.record(1, 0, makePayload(100, 1)).record(2, 0, makePayload(101, 2));
   FileSourceLimits limits;
   limits.max_record_bytes = 100;
@@ -248,7 +248,7 @@ TEST(CaptureFile, RecordBeyondTheConfiguredLimit) {
 }
 
 TEST(CaptureFile, CaplenBeyondWireLengthIsCountedAndRead) {
-  PcapBuilder b(Order::Big, true, 1);
+  PcapBuilder b(Order::Big, TimeUnit::Nano, 1);
   b.record(10, 5, makePayload(60, 1), 40).record(11, 6, makePayload(60, 2));
   ReadAll r = readAllBuffer(b.bytes());
   ASSERT_EQ(r.packets.size(), 2u);
@@ -270,7 +270,7 @@ TEST(CaptureFile, LinkTypeField) {
   EXPECT_EQ(static_cast<uint16_t>(linkTypeFromField(147)), 147);  // passes through
 
   for (uint32_t field : {0x90000001u, 12u, 147u}) {
-    PcapBuilder b(Order::Little, false, field);
+    PcapBuilder b(Order::Little, TimeUnit::Micro, field);
     b.record(1, 0, makePayload(20, 1));
     ReadAll r = readAllBuffer(b.bytes());
     ASSERT_EQ(r.packets.size(), 1u);
@@ -279,7 +279,7 @@ TEST(CaptureFile, LinkTypeField) {
 }
 
 TEST(CaptureFile, ParsePcapFileHeader) {
-  PcapBuilder be(Order::Big, true, 113, 65535);
+  PcapBuilder be(Order::Big, TimeUnit::Nano, 113, 65535);
   auto h = parsePcapFileHeader(Bytes(be.bytes().data(), be.bytes().size()));
   ASSERT_TRUE(h.has_value());
   EXPECT_EQ(h->order, ByteOrder::Big);
@@ -291,7 +291,7 @@ TEST(CaptureFile, ParsePcapFileHeader) {
 }
 
 TEST(CaptureFile, EmptyCaptureIsAnEnd) {
-  PcapBuilder b(Order::Little, false, 1);
+  PcapBuilder b(Order::Little, TimeUnit::Micro, 1);
   ReadAll r = readAllBuffer(b.bytes());
   EXPECT_EQ(r.open_error, "");
   EXPECT_EQ(r.status, ReadStatus::End);
@@ -299,7 +299,7 @@ TEST(CaptureFile, EmptyCaptureIsAnEnd) {
 }
 
 TEST(CaptureFile, AfterTheEndNextKeepsSayingSo) {
-  PcapBuilder b(Order::Little, false, 1);
+  PcapBuilder b(Order::Little, TimeUnit::Micro, 1);
   b.record(1, 0, makePayload(10, 1)).record(1, 1, makePayload(10, 2));
   AnomalyCounters anomalies;
   ByteVec cut(b.bytes().begin(), b.bytes().end() - 3);
@@ -339,7 +339,7 @@ TEST(CaptureFileErrors, ShortAndEmptyFiles) {
   writeFileBytes(dir.file("two.pcap"), {0x4d, 0x5a});
   EXPECT_EQ(readAllFile(dir.file("two.pcap")).open_error,
             dir.file("two.pcap") + ": not a capture file (starts with 4d 5a)");
-  PcapBuilder b(Order::Little, false, 1);
+  PcapBuilder b(Order::Little, TimeUnit::Micro, 1);
   ByteVec header_cut(b.bytes().begin(), b.bytes().begin() + 10);
   writeFileBytes(dir.file("cut.pcap"), header_cut);
   EXPECT_EQ(readAllFile(dir.file("cut.pcap")).open_error,
@@ -358,7 +358,7 @@ TEST(CaptureFileErrors, NoPermission) {
   if (::geteuid() == 0) GTEST_SKIP() << "root reads files whatever their mode";
   TempDir dir;
   std::string path = dir.file("locked.pcap");
-  PcapBuilder b(Order::Little, false, 1);
+  PcapBuilder b(Order::Little, TimeUnit::Micro, 1);
   writeFileBytes(path, b.bytes());
   ASSERT_EQ(::chmod(path.c_str(), 0), 0);
   ReadAll r = readAllFile(path);
@@ -368,7 +368,7 @@ TEST(CaptureFileErrors, NoPermission) {
 // A FIFO is read in blocks rather than mapped: same packets, including records larger than a
 // pipe's buffer that straddle reads.
 TEST(CaptureFile, FifoIsReadInBlocks) {
-  PcapBuilder b(Order::Little, false, 1);
+  PcapBuilder b(Order::Little, TimeUnit::Micro, 1);
   for (uint32_t i = 0; i < 40; ++i) {
     size_t size = (i * 7919u) % 262144u;
     b.record(100 + i, i, makePayload(size, static_cast<uint8_t>(i)));

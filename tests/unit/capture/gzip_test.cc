@@ -67,7 +67,7 @@ TEST(CaptureGzip, ConcatenatedMembersAndTrailingPadding) {
 
 // Records up to the 256 KiB limit straddle the 1 MiB inflate buffer again and again.
 TEST(CaptureGzip, LargeRecordsAcrossBlockBoundaries) {
-  PcapBuilder b(Order::Little, true, 1);
+  PcapBuilder b(Order::Little, TimeUnit::Nano, 1);
   for (uint32_t i = 0; i < 48; ++i) {
     size_t size = i % 5 == 0 ? 262144 : (i * 104729u) % 262144u;
     b.record(1000 + i, i, makePayload(size, static_cast<uint8_t>(i)));

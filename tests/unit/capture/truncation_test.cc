@@ -17,14 +17,14 @@ using ::testing::StartsWith;
 using namespace ::medtap::capture::testing;
 
 ByteVec smallPcap(Order order) {
-  PcapBuilder b(order, order == Order::Big, 1);
+  PcapBuilder b(order, order == Order::Big ? TimeUnit::Nano : TimeUnit::Micro, 1);
   b.record(10, 1, {}).record(11, 2, makePayload(1, 1)).record(12, 3, makePayload(17, 2));
   b.record(13, 4, makePayload(60, 3)).record(14, 5, makePayload(3, 4));
   return b.bytes();
 }
 
 std::vector<size_t> smallPcapBoundaries() {
-  PcapBuilder b(Order::Little, false, 1);
+  PcapBuilder b(Order::Little, TimeUnit::Micro, 1);
   b.record(10, 1, {}).record(11, 2, makePayload(1, 1)).record(12, 3, makePayload(17, 2));
   b.record(13, 4, makePayload(60, 3)).record(14, 5, makePayload(3, 4));
   return b.boundaries();
