@@ -12,6 +12,8 @@
 
 #include "core/address.h"
 #include "core/timestamp.h"
+#include "events/flow_record.h"
+#include "events/hl7.h"
 
 namespace medtap::events {
 
@@ -26,37 +28,24 @@ struct FlowRef {
   std::string_view app_proto;  // static string, "" when no analyzer claimed the flow
 };
 
-// event_type "flow"
-struct FlowRecord {
-  uint64_t pkts_toserver = 0, pkts_toclient = 0;
-  uint64_t bytes_toserver = 0, bytes_toclient = 0;
-  Timestamp start, end;
-  std::string_view state;   // "new", "established", "closed"
-  std::string_view reason;  // "timeout", "forced", "shutdown"
-};
-
-// event_type "hl7": one HL7 v2 message. Never holds raw PHI (DESIGN.md): patient fields arrive
-// here as tokens only.
-struct Hl7Message {
-  std::string message_type;  // "ORU^R01"
-  std::string control_id;
-  std::string version;
-  std::string sending_application, sending_facility;
-  std::string receiving_application, receiving_facility;
-  std::vector<std::string> segments;  // segment names in order
-  std::string ack_code;               // MSA-1 when present
-  uint64_t length = 0;                // message bytes
-};
-
+// Every event type, one struct each in events/<type>.h with its EVE name in kEventType. A new
+// type is added here, and gets its EVE writer in sinks/eve_<type>.cc.
 using Body = std::variant<FlowRecord, Hl7Message>;
+
+// Which way the bytes an event describes travelled in its flow.
+enum class Direction : uint8_t { Unknown, ToServer, ToClient };
 
 struct Event {
   Timestamp ts;
   std::optional<FlowRef> flow;
   Body body;
+  Direction direction = Direction::Unknown;
 };
 
-std::string_view eventTypeName(const Body& body);  // "flow", "hl7", ...
+// "flow", "hl7", ...: the body's kEventType.
+inline std::string_view eventTypeName(const Body& body) {
+  return std::visit([](const auto& b) { return std::decay_t<decltype(b)>::kEventType; }, body);
+}
 
 // Where events go: sinks and correlators. Called on the worker's thread.
 class EventSink {

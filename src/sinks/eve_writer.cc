@@ -3,68 +3,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include "sinks/eve_body.h"
 #include "sinks/json_writer.h"
 
 namespace medtap::sinks {
-
-namespace {
-
-// Addresses and times are formatted straight into the line: no escaping is needed for them.
-void appendQuoted(std::string& out, const IpAddress& a) {
-  out.push_back('"');
-  a.appendTo(out);
-  out.push_back('"');
-}
-void appendQuoted(std::string& out, Timestamp t) {
-  out.push_back('"');
-  appendIso8601(out, t);
-  out.push_back('"');
-}
-
-void writeFlowRecord(JsonWriter& w, const events::FlowRecord& f) {
-  w.key("flow");
-  w.beginObject();
-  w.field("pkts_toserver", f.pkts_toserver);
-  w.field("pkts_toclient", f.pkts_toclient);
-  w.field("bytes_toserver", f.bytes_toserver);
-  w.field("bytes_toclient", f.bytes_toclient);
-  w.key("start");
-  appendQuoted(w.rawValue(), f.start);
-  w.key("end");
-  appendQuoted(w.rawValue(), f.end);
-  w.field("age", (f.end - f.start).ns / Timestamp::kNsPerSec);
-  w.field("state", f.state);
-  w.field("reason", f.reason);
-  w.field("alerted", false);
-  w.endObject();
-}
-
-void writeHl7(JsonWriter& w, const events::Hl7Message& m) {
-  w.key("hl7");
-  w.beginObject();
-  w.field("message_type", m.message_type);
-  w.field("control_id", m.control_id);
-  w.field("version", m.version);
-  w.field("sending_application", m.sending_application);
-  w.field("sending_facility", m.sending_facility);
-  w.field("receiving_application", m.receiving_application);
-  w.field("receiving_facility", m.receiving_facility);
-  w.key("segments");
-  w.beginArray();
-  for (const auto& s : m.segments) w.string(s);
-  w.endArray();
-  if (!m.ack_code.empty()) w.field("ack_code", m.ack_code);
-  w.field("length", m.length);
-  w.endObject();
-}
-
-struct BodyWriter {
-  JsonWriter& w;
-  void operator()(const events::FlowRecord& f) const { writeFlowRecord(w, f); }
-  void operator()(const events::Hl7Message& m) const { writeHl7(w, m); }
-};
-
-}  // namespace
 
 std::string_view protoName(uint8_t ip_proto, std::string& scratch) {
   switch (ip_proto) {
@@ -112,7 +54,11 @@ void formatEve(const events::Event& event, std::string& out) {
     w.field("proto", protoName(f.proto, scratch));
     if (!f.app_proto.empty()) w.field("app_proto", f.app_proto);
   }
-  std::visit(BodyWriter{w}, event.body);
+  if (event.direction != events::Direction::Unknown) {
+    w.field("direction",
+            event.direction == events::Direction::ToServer ? "to_server" : "to_client");
+  }
+  std::visit([&w](const auto& body) { writeEveBody(w, body); }, event.body);
   w.endObject();
 }
 

@@ -1,0 +1,30 @@
+// The type-specific part of each EVE event: one writeEveBody overload per event type, each in
+// sinks/eve_<type>.cc. eve_writer.cc writes the common fields and picks the overload.
+#pragma once
+
+#include <string>
+
+#include "core/address.h"
+#include "core/timestamp.h"
+#include "events/flow_record.h"
+#include "events/hl7.h"
+#include "sinks/json_writer.h"
+
+namespace medtap::sinks {
+
+void writeEveBody(JsonWriter& w, const events::FlowRecord& f);
+void writeEveBody(JsonWriter& w, const events::Hl7Message& m);
+
+// Addresses and times are formatted straight into the line: they need no escaping.
+inline void appendQuoted(std::string& out, const IpAddress& a) {
+  out.push_back('"');
+  a.appendTo(out);
+  out.push_back('"');
+}
+inline void appendQuoted(std::string& out, Timestamp t) {
+  out.push_back('"');
+  appendIso8601(out, t);
+  out.push_back('"');
+}
+
+}  // namespace medtap::sinks

@@ -1,0 +1,24 @@
+#include "events/flow_record.h"
+#include "sinks/eve_body.h"
+
+namespace medtap::sinks {
+
+void writeEveBody(JsonWriter& w, const events::FlowRecord& f) {
+  w.key("flow");
+  w.beginObject();
+  w.field("pkts_toserver", f.pkts_toserver);
+  w.field("pkts_toclient", f.pkts_toclient);
+  w.field("bytes_toserver", f.bytes_toserver);
+  w.field("bytes_toclient", f.bytes_toclient);
+  w.key("start");
+  appendQuoted(w.rawValue(), f.start);
+  w.key("end");
+  appendQuoted(w.rawValue(), f.end);
+  w.field("age", (f.end - f.start).ns / Timestamp::kNsPerSec);
+  w.field("state", f.state);
+  w.field("reason", f.reason);
+  w.field("alerted", false);
+  w.endObject();
+}
+
+}  // namespace medtap::sinks
