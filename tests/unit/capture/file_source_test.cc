@@ -1,6 +1,7 @@
 // openCaptureFile / openCaptureBuffer on real third-party captures and on hand-made pcap files.
 #include "capture/file_source.h"
 
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -380,10 +381,17 @@ TEST(CaptureFile, FifoIsReadInBlocks) {
   ASSERT_GE(child, 0);
   if (child == 0) {
     // The writer: a separate process so that a blocked open or write cannot hang the test.
-    FILE* f = std::fopen(fifo.c_str(), "wb");
-    if (f == nullptr) ::_exit(1);
-    std::fwrite(b.bytes().data(), 1, b.bytes().size(), f);
-    std::fclose(f);
+    int fd = ::open(fifo.c_str(), O_WRONLY);
+    if (fd < 0) ::_exit(1);
+    const uint8_t* p = b.bytes().data();
+    size_t left = b.bytes().size();
+    while (left > 0) {
+      ssize_t n = ::write(fd, p, left);
+      if (n <= 0) ::_exit(1);
+      p += n;
+      left -= static_cast<size_t>(n);
+    }
+    ::close(fd);
     ::_exit(0);
   }
   ReadAll r = readAllFile(fifo);

@@ -30,11 +30,6 @@ TEST(LiveSource, MissingInterfaceIsAOneLineError) {
   EXPECT_EQ(src.error().find('\n'), std::string::npos) << src.error();
 }
 
-// Opens the loopback interface or skips the test.
-#define OPEN_LOOPBACK_OR_SKIP(src, options, anomalies) \
-  auto src = openLiveInterface(options, anomalies);    \
-  if (!src.ok()) GTEST_SKIP() << "cannot capture on lo here: " << src.error();
-
 LiveOptions loopback(const std::string& filter) {
   LiveOptions options;
   options.interface = "lo";
@@ -58,7 +53,8 @@ TEST(LiveSource, BadFilterIsAOneLineError) {
 
 TEST(LiveSource, BreakLoopBeforeNextEnds) {
   AnomalyCounters anomalies;
-  OPEN_LOOPBACK_OR_SKIP(src, loopback("udp and host 192.0.2.77"), anomalies);
+  auto src = openLiveInterface(loopback("udp and host 192.0.2.77"), anomalies);
+  if (!src.ok()) GTEST_SKIP() << "cannot capture on lo here: " << src.error();
   (*src)->breakLoop();
   RawPacket p;
   EXPECT_EQ((*src)->next(p), ReadStatus::End);
@@ -67,7 +63,8 @@ TEST(LiveSource, BreakLoopBeforeNextEnds) {
 TEST(LiveSource, BreakLoopWakesABlockedNext) {
   AnomalyCounters anomalies;
   // A filter nothing on loopback matches: next() would wait forever.
-  OPEN_LOOPBACK_OR_SKIP(src, loopback("udp and host 192.0.2.77"), anomalies);
+  auto src = openLiveInterface(loopback("udp and host 192.0.2.77"), anomalies);
+  if (!src.ok()) GTEST_SKIP() << "cannot capture on lo here: " << src.error();
   std::atomic<bool> stopped{false};
   std::thread stopper([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -94,7 +91,8 @@ TEST(LiveSource, CapturesADatagramOnLoopback) {
   uint16_t port = ntohs(addr.sin_port);
 
   AnomalyCounters anomalies;
-  OPEN_LOOPBACK_OR_SKIP(src, loopback("udp and dst port " + std::to_string(port)), anomalies);
+  auto src = openLiveInterface(loopback("udp and dst port " + std::to_string(port)), anomalies);
+  if (!src.ok()) GTEST_SKIP() << "cannot capture on lo here: " << src.error();
   const std::string payload = "medtap-capture-test";
   ASSERT_EQ(::sendto(rx, payload.data(), payload.size(), 0, reinterpret_cast<sockaddr*>(&addr),
                      sizeof addr),

@@ -160,8 +160,8 @@ TEST(Pcapng, OversizedPacketsAreSteppedOver) {
   limits.max_record_bytes = 100;
   PcapngBuilder b;
   b.shb().idb(kEth);
-  b.epb(0, 1, makePayload(101, 1));         // over the limit, block within the parse limit
-  b.epb(0, 2, makePayload(100 * 1024, 2));  // block over the parse limit: skipped unread
+  b.epb(0, 1, makePayload(101, 1));                 // over the limit, block within the parse limit
+  b.epb(0, 2, makePayload(size_t{100} * 1024, 2));  // block over the parse limit: skipped unread
   b.spb(300, makePayload(300, 3));
   b.epb(0, 3, makePayload(100, 4));
   ReadAll r = readAllBuffer(b.bytes(), limits);
