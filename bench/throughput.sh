@@ -110,6 +110,19 @@ medtap_s=$best_s
 [[ $last_rc -eq 0 ]] || { cat "$work/medtap.err" >&2; die "medtap analyze failed"; }
 medtap_summary=$(cat "$work/medtap.out")
 
+# Peak RSS counts the pages of a memory-mapped capture (medtap maps its input file): those are
+# the page cache, shared and reclaimable. Its own memory is the anonymous part: sampled from
+# /proc every 10 ms during one more run.
+peak_anon_kb=0
+"${pin[@]}" "$medtap" analyze "$capture" -o "$work/medtap-anon" >/dev/null 2>&1 &
+anon_pid=$!
+while kill -0 "$anon_pid" 2>/dev/null; do
+  kb=$(awk '/^RssAnon:/ { print $2 }' "/proc/$anon_pid/status" 2>/dev/null)
+  [[ -n $kb && $kb -gt $peak_anon_kb ]] && peak_anon_kb=$kb
+  sleep 0.01
+done
+wait "$anon_pid"
+
 if command -v tshark >/dev/null; then
   # `tshark -r F -q` alone does not dissect at all: with nothing to print, filter or tap, tshark
   # only reads the records (about tcpdump's figure). A display filter makes it dissect every
@@ -151,6 +164,8 @@ for i in "${!names[@]}"; do
 done
 echo
 echo "medtap speed = its MB/s divided by the tool's (>1: medtap is faster)."
+echo "medtap peak anonymous RSS (its own memory, without the mapped capture):" \
+  "$(awk -v k="$peak_anon_kb" 'BEGIN { printf "%.1f", k / 1024 }') MB"
 echo "medtap analyze summary (last run):"
 sed 's/^/  /' <<<"$medtap_summary"
 exit 0

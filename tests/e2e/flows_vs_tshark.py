@@ -173,8 +173,8 @@ _FLOW_INNER_FIELDS = ("pkts_toserver", "pkts_toclient", "bytes_toserver", "bytes
                       "start", "end", "state", "reason")
 
 _MEDTAP_TIMEOUT_S = 120
-kSkip = 77  # ctest SKIP_RETURN_CODE
 _TSHARK_TIMEOUT_S = 300
+kSkip = 77  # ctest SKIP_RETURN_CODE
 
 
 def is_capture(path):
