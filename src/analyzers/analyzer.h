@@ -12,6 +12,7 @@
 #include "decode/packet.h"
 #include "events/event.h"
 #include "flow/flow.h"
+#include "privacy/phi_tokenizer.h"
 
 namespace medtap::analyzers {
 
@@ -29,6 +30,8 @@ struct AnalyzerContext {
   const events::FlowRef& flow;  // for event headers
   events::EventSink& events;
   AnomalyCounters& anomalies;
+  // Patient data leaves an analyzer only as a token from here (DESIGN.md, "Patient data").
+  const privacy::PhiTokenizer& phi;
 };
 
 // Per-flow state of a TCP analyzer. Created by the registry's factory when the flow is claimed.

@@ -48,8 +48,9 @@ class Dispatcher::FlowApp final : public flow::FlowAppState {
 };
 
 Dispatcher::Dispatcher(const Registry& registry, events::EventSink& sink,
-                       AnomalyCounters& anomalies, const DispatcherLimits& limits)
-    : sink_(sink), anomalies_(anomalies), limits_(limits) {
+                       AnomalyCounters& anomalies, const privacy::PhiTokenizer& phi,
+                       const DispatcherLimits& limits)
+    : sink_(sink), anomalies_(anomalies), phi_(phi), limits_(limits) {
   for (Transport t : {Transport::Tcp, Transport::Udp}) {
     ProbeList& order = default_order_[transportIndex(t)];
     for (const AnalyzerDef& def : registry.analyzers()) {
@@ -121,7 +122,7 @@ void Dispatcher::onStreamGap(flow::Flow& flow, Direction dir, uint64_t length, T
     giveUp(app);
   } else if (app.phase == FlowApp::Phase::Claimed && app.stream) {
     const events::FlowRef ref = flowRef(flow);
-    AnalyzerContext ctx{ref, sink_, anomalies_};
+    AnalyzerContext ctx{ref, sink_, anomalies_, phi_};
     app.stream->gap(ctx, dir, length, ts);
   }
 }
@@ -133,7 +134,7 @@ void Dispatcher::onStreamEnd(flow::Flow& flow, Direction dir, Timestamp ts) {
   app.ends[index(dir)] = FlowApp::StreamEnd::Ended;
   if (app.phase == FlowApp::Phase::Claimed && app.stream) {
     const events::FlowRef ref = flowRef(flow);
-    AnalyzerContext ctx{ref, sink_, anomalies_};
+    AnalyzerContext ctx{ref, sink_, anomalies_, phi_};
     app.stream->end(ctx, dir, ts);
   } else if (app.phase == FlowApp::Phase::Probing &&
              app.ends[index(opposite(dir))] == FlowApp::StreamEnd::Ended) {
@@ -162,7 +163,7 @@ void Dispatcher::onFlowEnd(flow::Flow& flow, flow::EndReason /*reason*/, Timesta
   FlowApp& app = appOf(flow);
   if (app.phase == FlowApp::Phase::Claimed && app.stream) {
     const events::FlowRef ref = flowRef(flow);
-    AnalyzerContext ctx{ref, sink_, anomalies_};
+    AnalyzerContext ctx{ref, sink_, anomalies_, phi_};
     for (Direction d : {Direction::Originator, Direction::Responder}) {
       if (app.ends[index(d)] == FlowApp::StreamEnd::Open) {
         app.ends[index(d)] = FlowApp::StreamEnd::Ended;
@@ -234,7 +235,7 @@ void Dispatcher::claimStream(flow::Flow& flow, FlowApp& app, const AnalyzerDef& 
     if (app.phase != FlowApp::Phase::Claimed) return;
     if (d != dir && app.ends[index(d)] == FlowApp::StreamEnd::Ended) {
       const events::FlowRef ref = flowRef(flow);
-      AnalyzerContext ctx{ref, sink_, anomalies_};
+      AnalyzerContext ctx{ref, sink_, anomalies_, phi_};
       app.stream->end(ctx, d, ts);
     }
   }
@@ -244,7 +245,7 @@ void Dispatcher::claimStream(flow::Flow& flow, FlowApp& app, const AnalyzerDef& 
 void Dispatcher::feedStream(flow::Flow& flow, FlowApp& app, Direction dir, Bytes data,
                             Timestamp ts) {
   const events::FlowRef ref = flowRef(flow);
-  AnalyzerContext ctx{ref, sink_, anomalies_};
+  AnalyzerContext ctx{ref, sink_, anomalies_, phi_};
   if (app.stream->feed(ctx, dir, data, ts) == FeedResult::OutOfSync) dropAnalyzer(app);
 }
 
@@ -290,7 +291,7 @@ void Dispatcher::feedDatagram(flow::Flow& flow, FlowApp& app, Direction dir,
                               const decode::DecodedPacket& packet) {
   if (!app.datagram) return;
   const events::FlowRef ref = flowRef(flow);
-  AnalyzerContext ctx{ref, sink_, anomalies_};
+  AnalyzerContext ctx{ref, sink_, anomalies_, phi_};
   if (app.datagram->feed(ctx, dir, packet) == FeedResult::OutOfSync) dropAnalyzer(app);
 }
 

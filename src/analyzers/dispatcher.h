@@ -41,7 +41,7 @@ class Dispatcher final : public flow::FlowCallbacks {
  public:
   // `registry` must outlive the dispatcher and not change; `sink` and `anomalies` too.
   Dispatcher(const Registry& registry, events::EventSink& sink, AnomalyCounters& anomalies,
-             const DispatcherLimits& limits = {});
+             const privacy::PhiTokenizer& phi, const DispatcherLimits& limits = {});
 
   void onStreamData(flow::Flow& flow, Direction dir, Bytes data, Timestamp ts) override;
   void onStreamGap(flow::Flow& flow, Direction dir, uint64_t length, Timestamp ts) override;
@@ -73,6 +73,7 @@ class Dispatcher final : public flow::FlowCallbacks {
 
   events::EventSink& sink_;
   AnomalyCounters& anomalies_;
+  const privacy::PhiTokenizer& phi_;
   DispatcherLimits limits_;
   // Probe orders computed once from the registry: per transport for ports no analyzer hints at,
   // and per (transport, hinted port). Looking one up never allocates.

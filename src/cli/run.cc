@@ -88,16 +88,21 @@ Result<std::unique_ptr<Run>> Run::start(const config::Config& config) {
   if (ec) return Error{dir + ": cannot create the output folder: " + ec.message()};
   auto eve = sinks::EveWriter::open(dir + "/" + config.outputs.eve.filename);
   if (!eve) return Error{eve.error()};
+  const std::string secret_path = config.site.token_secret_file.empty()
+                                      ? privacy::PhiTokenizer::defaultSecretPath()
+                                      : config.site.token_secret_file;
+  auto phi = privacy::PhiTokenizer::fromSecretFile(secret_path);
+  if (!phi) return Error{phi.error()};
   pipeline::PipelineOptions options;
   options.decoder = config.decoder;
   options.flows = config.flows;
   options.dispatcher = config.dispatcher;
-  return std::unique_ptr<Run>(new Run(dir, std::move(eve.value()), options));
+  return std::unique_ptr<Run>(new Run(dir, std::move(eve.value()), options, phi.value()));
 }
 
 Run::Run(std::string output_dir, std::unique_ptr<sinks::EveWriter> eve,
-         const pipeline::PipelineOptions& options)
-    : output_dir_(std::move(output_dir)), eve_(std::move(eve)), pipeline_(options, *eve_) {}
+         const pipeline::PipelineOptions& options, const privacy::PhiTokenizer& phi)
+    : output_dir_(std::move(output_dir)), eve_(std::move(eve)), pipeline_(options, phi, *eve_) {}
 
 bool Run::readAll(capture::PacketSource& source, const std::string& name, ProgressBar progress,
                   const std::atomic<bool>* stop) {

@@ -56,7 +56,7 @@ class Run {
 
  private:
   Run(std::string output_dir, std::unique_ptr<sinks::EveWriter> eve,
-      const pipeline::PipelineOptions& options);
+      const pipeline::PipelineOptions& options, const privacy::PhiTokenizer& phi);
 
   std::string output_dir_;
   std::unique_ptr<sinks::EveWriter> eve_;

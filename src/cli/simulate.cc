@@ -73,10 +73,10 @@ void run(const SimulateArgs& args) {
   if (!summary) fail(summary.error());
   const auto& s = summary.value();
   std::printf(
-      "medtap simulate: wrote %s (%llu frames, %s, %lld s simulated, %llu devices, "
+      "medtap simulate: wrote %s (%llu frames, %.1f MB, %lld s simulated, %llu devices, "
       "%llu HL7 messages, %llu DICOM stores) and %s\n",
       o.output.c_str(), static_cast<unsigned long long>(s.frames),
-      config::formatSize(s.bytes).c_str(),
+      static_cast<double>(s.bytes) / 1e6,
       static_cast<long long>((s.last - s.first).ns / Timestamp::kNsPerSec),
       static_cast<unsigned long long>(s.devices), static_cast<unsigned long long>(s.hl7_messages),
       static_cast<unsigned long long>(s.dicom_stores), s.truth_path.c_str());

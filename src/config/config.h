@@ -31,6 +31,9 @@ struct SiteConfig {
   // The site's own networks: an address inside one of them is "inside", anything else is
   // "outside" (the internet, a vendor, another site).
   std::vector<IpNetwork> home_networks = defaultHomeNetworks();
+  // The secret that keys patient tokens (privacy/phi_tokenizer.h). Empty: the default place,
+  // $MEDTAP_SECRET_FILE or $XDG_STATE_HOME/medtap/secret.key or ~/.local/state/medtap/secret.key.
+  std::string token_secret_file;
 };
 
 struct EveOutputConfig {

@@ -56,6 +56,9 @@ const KeySpec kKeys[] = {
     {"site.home_networks", K::NetworkList, 0, kMaxHomeNetworks,
      "The site's own networks: addresses inside them are inside, all others outside.",
      [](Config& c) -> FieldRef { return &c.site.home_networks; }},
+    {"site.token_secret_file", K::Text, 0, kMaxTextLength,
+     "File of the secret that keys patient tokens; created (mode 0600) on first run.",
+     [](Config& c) -> FieldRef { return &c.site.token_secret_file; }},
 
     {"capture.max_record_bytes", K::Size, kMinRecordBytes, kMaxRecordBytes,
      "Largest capture-file record accepted; a bigger one is counted and skipped.",

@@ -12,11 +12,13 @@ analyzers::Registry makeRegistry() {
 
 }  // namespace
 
-Pipeline::Pipeline(const PipelineOptions& options, events::EventSink& sink)
+Pipeline::Pipeline(const PipelineOptions& options, const privacy::PhiTokenizer& phi,
+                   events::EventSink& sink)
     : sink_(sink),
+      phi_(phi),
       registry_(makeRegistry()),
       decoder_(anomalies_, options.decoder),
-      dispatcher_(registry_, sink, anomalies_, options.dispatcher),
+      dispatcher_(registry_, sink, anomalies_, phi_, options.dispatcher),
       flows_(options.flows, *this, anomalies_) {}
 
 Pipeline::~Pipeline() = default;

@@ -14,6 +14,7 @@
 #include "decode/decoder.h"
 #include "events/event.h"
 #include "flow/flow_table.h"
+#include "privacy/phi_tokenizer.h"
 
 namespace medtap::pipeline {
 
@@ -36,8 +37,9 @@ struct PipelineStats {
 
 class Pipeline final : private flow::FlowCallbacks {
  public:
-  // `sink` receives every event and must outlive the pipeline.
-  Pipeline(const PipelineOptions& options, events::EventSink& sink);
+  // `sink` receives every event and must outlive the pipeline. `phi` keys the patient tokens.
+  Pipeline(const PipelineOptions& options, const privacy::PhiTokenizer& phi,
+           events::EventSink& sink);
   ~Pipeline() override;
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
@@ -65,6 +67,7 @@ class Pipeline final : private flow::FlowCallbacks {
 
   AnomalyCounters anomalies_;
   events::EventSink& sink_;
+  privacy::PhiTokenizer phi_;
   analyzers::Registry registry_;
   decode::Decoder decoder_;
   analyzers::Dispatcher dispatcher_;

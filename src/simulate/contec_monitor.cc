@@ -241,6 +241,8 @@ Timestamp ContecMonitor::mountBackdoor(World& w, Timestamp t) {
   // 4. NFSv3 over TCP from a reserved port: NULL, FSINFO, GETATTR, then LOOKUP + READ per file.
   TcpSession nfs(w.net(), w.frames(), rng_, host_, srv, rpc::kNfsPort, ctx_.wan_loss,
                  static_cast<uint16_t>(port + 1));
+  // READ replies are 32 KB RPC records: keep holes out of their middle (see LossShape).
+  nfs.setLoss(LossPoint::BeforeCapture, LossShape::TailOnly);
   at = nfs.connect(at);
   auto nfsCall = [&](rpc::NfsProc proc, const std::string& call_args, const std::string& res) {
     call.clear();

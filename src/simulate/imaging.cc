@@ -1,5 +1,6 @@
 #include "simulate/imaging.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "simulate/byte_writer.h"
@@ -62,8 +63,11 @@ std::string Modality::uid(std::string_view kind, uint64_t a, uint64_t b) const {
 }
 
 void Modality::start(World& w, Timestamp t) {
-  w.schedule(t + fromSeconds(rng_.exponential(profile_.dicom.study_interval_s * 0.5)), *this,
-             kStudy);
+  // A busy scanner: the first study of the capture starts early, so that even a short capture
+  // shows imaging; later studies follow at the profile's average interval.
+  const double first_s =
+      std::min(profile_.dicom.study_interval_s, static_cast<double>(ctx_.nominal.ns) / 1e9);
+  w.schedule(t + fromSeconds(rng_.uniform(0.02, 0.25) * first_s), *this, kStudy);
 }
 
 void Modality::onTimer(World& w, uint32_t tag) {
@@ -182,7 +186,9 @@ void Modality::endStudy(World& w, Timestamp at) {
   at = session_->close(Dir::ToServer, at + microseconds(rng_.range(100, 900)));
   w.truth().countFor(id_, "dicom_bytes", study_bytes_);
   w.truth().count("dicom.bytes", study_bytes_);
-  w.schedule(at + fromSeconds(rng_.exponential(profile_.dicom.study_interval_s)), *this, kStudy);
+  // Scheduled patients: the gaps vary, but studies do not pile up the way Poisson arrivals would.
+  w.schedule(at + fromSeconds(profile_.dicom.study_interval_s * rng_.uniform(0.5, 1.5)), *this,
+             kStudy);
 }
 
 }  // namespace medtap::simulate

@@ -120,6 +120,8 @@ Result<SimulateSummary> simulate(const SimulateOptions& options) {
 
   const Timestamp start = profiles->ward.start;
   const StopReason stop = world->run(start + options.duration, options.size_bytes);
+  // A run stopped by its duration covers all of it, even if the last event came earlier.
+  const Timestamp end = stop == StopReason::Duration ? start + options.duration : world->now();
   if (auto st = writer.close(); !st) return Error{st.error()};
 
   const WardPlan& ward = profiles->ward;
@@ -136,7 +138,7 @@ Result<SimulateSummary> simulate(const SimulateOptions& options) {
   run["scenarios"] = names;
   run["profiles"] = options.profiles_dir.empty() ? "embedded" : options.profiles_dir;
   run["start"] = formatIso8601(start);
-  run["end"] = formatIso8601(world->now());
+  run["end"] = formatIso8601(end);
   run["stopped_by"] = stopName(stop);
   run["frames"] = writer.records();
   run["file_bytes"] = writer.bytesWritten();
@@ -157,7 +159,7 @@ Result<SimulateSummary> simulate(const SimulateOptions& options) {
   summary.frames = writer.records();
   summary.bytes = writer.bytesWritten();
   summary.first = start;
-  summary.last = world->now();
+  summary.last = end;
   summary.devices = truth.devices().size();
   summary.hl7_messages = truth.counter("hl7.messages");
   summary.dicom_stores = truth.counter("dicom.c_store");

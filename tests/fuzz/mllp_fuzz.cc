@@ -84,7 +84,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const events::FlowRef ref = Dispatcher::flowRef(flow);
   NullSink sink;
   AnomalyCounters anomalies;
-  AnalyzerContext ctx{ref, sink, anomalies};
+  static const auto phi = medtap::privacy::PhiTokenizer::withSecret("fuzz");
+  AnalyzerContext ctx{ref, sink, anomalies, phi};
   hl7::Hl7Analyzer analyzer(kLimits);
   size_t pos = 0;
   for (size_t i = 0; pos < stream.size(); ++i) {

@@ -117,7 +117,7 @@ class DispatcherTest : public ::testing::Test {
     registry_.add(udpDef());
   }
   Dispatcher make(const DispatcherLimits& limits = {}) {
-    return Dispatcher(registry_, sink_, anomalies_, limits);
+    return Dispatcher(registry_, sink_, anomalies_, phi_, limits);
   }
   static void data(Dispatcher& d, flow::Flow& f, Direction dir, std::string_view text,
                    int64_t t = 1) {
@@ -132,6 +132,7 @@ class DispatcherTest : public ::testing::Test {
   Registry registry_;
   RecordingSink sink_;
   AnomalyCounters anomalies_;
+  privacy::PhiTokenizer phi_ = privacy::PhiTokenizer::withSecret("test");
 };
 
 constexpr Direction O = Direction::Originator;
@@ -431,7 +432,8 @@ TEST(DispatcherWithRealRegistry, FindsHl7OnAnyPort) {
   registerAnalyzers(registry);
   RecordingSink sink;
   AnomalyCounters anomalies;
-  Dispatcher d(registry, sink, anomalies);
+  const auto phi = privacy::PhiTokenizer::withSecret("test");
+  Dispatcher d(registry, sink, anomalies, phi);
   flow::Flow f = makeFlow(kTcp, 51000, 40123);
   const std::string adt = fixtures::mllpFrame(fixtures::kAdtA01);
   d.onStreamData(f, O, asBytes(std::string_view(adt).substr(0, 2)), Timestamp::fromSeconds(1));
@@ -453,7 +455,8 @@ TEST(DispatcherWithRealRegistry, LeavesOtherTrafficUnclassified) {
   registerAnalyzers(registry);
   RecordingSink sink;
   AnomalyCounters anomalies;
-  Dispatcher d(registry, sink, anomalies);
+  const auto phi = privacy::PhiTokenizer::withSecret("test");
+  Dispatcher d(registry, sink, anomalies, phi);
   flow::Flow f = makeFlow(kTcp, 51000, 2575);  // the HL7 port, but not HL7
   d.onStreamData(f, O, asBytes("GET / HTTP/1.1\r\n"), Timestamp::fromSeconds(1));
   EXPECT_EQ(f.app_proto, "");

@@ -69,7 +69,8 @@ class Hl7AnalyzerTest : public ::testing::Test {
   events::FlowRef ref_ = Dispatcher::flowRef(flow_);
   RecordingSink sink_;
   AnomalyCounters anomalies_;
-  AnalyzerContext ctx_{ref_, sink_, anomalies_};
+  privacy::PhiTokenizer phi_ = privacy::PhiTokenizer::withSecret("test");
+  AnalyzerContext ctx_{ref_, sink_, anomalies_, phi_};
   Hl7Analyzer analyzer_;
 };
 
@@ -228,7 +229,8 @@ RunResult run(std::string_view stream, size_t chunk) {
   const events::FlowRef ref = Dispatcher::flowRef(f);
   RecordingSink sink;
   RunResult result;
-  AnalyzerContext ctx{ref, sink, result.anomalies};
+  const auto phi = privacy::PhiTokenizer::withSecret("test");
+  AnalyzerContext ctx{ref, sink, result.anomalies, phi};
   Hl7Analyzer analyzer;
   for (size_t i = 0; i < stream.size(); i += chunk) {
     analyzer.feed(ctx, O, asBytes(stream.substr(i, chunk)), Timestamp::fromSeconds(1));

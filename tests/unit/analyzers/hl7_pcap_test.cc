@@ -58,7 +58,8 @@ void runCapture(const std::string& relative, CaptureRun& run,
                 std::vector<std::string>& app_protos) {
   Registry registry;
   registerAnalyzers(registry);
-  Dispatcher dispatcher(registry, run.sink, run.anomalies);
+  const auto phi = privacy::PhiTokenizer::withSecret("test");
+  Dispatcher dispatcher(registry, run.sink, run.anomalies, phi);
   Callbacks callbacks(dispatcher);
   flow::FlowTable flows(flow::FlowTableConfig{}, callbacks, run.anomalies);
   decode::Decoder decoder(run.anomalies);
