@@ -129,7 +129,8 @@ void Workstation::scanArpStep(World& w) {
   w.truth().addEvent(std::move(e));
   probe_next_ = 0;
   probes_ = 0;
-  w.schedule(at + milliseconds(rng_.range(200, 900)), *this, kScanSyn);
+  scan_started_ = at + milliseconds(rng_.range(200, 900));
+  w.schedule(scan_started_, *this, kScanSyn);
 }
 
 void Workstation::scanSynStep(World& w) {

@@ -1,6 +1,7 @@
 #include "simulate/ward.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -50,11 +51,12 @@ class Builder {
   }
   BootMode dhcpBootMode(const DeviceProfile& p, Timestamp& at);
   std::vector<const DeviceProfile*> bedProfiles();
+  // A point within the nominal duration, rounded to the millisecond so the sidecar reads well.
   Timestamp scenarioTime(double fraction) {
-    return ctx_.start +
-           Duration{static_cast<int64_t>(static_cast<double>(ctx_.nominal.ns) * fraction)};
+    const auto ms =
+        static_cast<int64_t>(static_cast<double>(ctx_.nominal.ns / 1'000'000) * fraction + 0.5);
+    return ctx_.start + milliseconds(ms);
   }
-
   World& w_;
   const ProfileSet& ps_;
   const WardPlan& ward_;
@@ -289,11 +291,9 @@ Status Builder::build() {
   int modality_n = 0;
   for (const std::string& mid : ward_.modalities) {
     const DeviceProfile& p = *ps_.find(mid);
-    const std::string id = (p.dicom.modality.empty() ? std::string("modality") : [&] {
-      std::string m = p.dicom.modality;
-      for (char& c : m) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      return m;
-    }()) + "-" + std::to_string(++modality_n);
+    std::string kind = p.dicom.modality.empty() ? "modality" : p.dicom.modality;
+    for (char& c : kind) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string id = kind + "-" + std::to_string(++modality_n);
     Host& h = lanHost(p, id, nextStatic());
     h.open_ports = {22, 104};
     truth(p, h, id, 0, id);
