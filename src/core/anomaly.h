@@ -51,6 +51,8 @@ namespace medtap {
   X(Ipv6BadPayloadLength, "ipv6_bad_payload_length", "payload length beyond captured bytes")  \
   X(Ipv4FragmentInconsistent, "ipv4_fragment_inconsistent", "fragment beyond datagram end")   \
   X(ArpUnsupported, "arp_unsupported", "ARP for other than Ethernet/IPv4, not decoded")       \
+  X(ArpBindingChanged, "arp_binding_changed", "an IPv4 address moved to another MAC")         \
+  X(ArpTableFull, "arp_table_full", "ARP binding table limit hit, oldest forgotten")          \
   /* flow: table and TCP reassembly */                                                        \
   X(FlowTableFull, "flow_table_full", "flow cap hit, oldest flow evicted")                    \
   X(TcpOverlapConflict, "tcp_overlap_conflict", "retransmitted bytes differ from the first")  \

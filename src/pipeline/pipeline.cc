@@ -19,7 +19,8 @@ Pipeline::Pipeline(const PipelineOptions& options, const privacy::PhiTokenizer& 
       registry_(makeRegistry()),
       decoder_(anomalies_, options.decoder),
       dispatcher_(registry_, sink, anomalies_, phi_, options.dispatcher),
-      flows_(options.flows, *this, anomalies_) {}
+      flows_(options.flows, *this, anomalies_),
+      arp_(sink, anomalies_) {}
 
 Pipeline::~Pipeline() = default;
 
@@ -49,6 +50,7 @@ void Pipeline::process(const capture::RawPacket& raw) {
         flows_.process(packet_);
       } else {
         ++stats_.other_packets;
+        if (packet_.l3 == decode::L3::Arp) arp_.onPacket(packet_);
       }
       break;
   }

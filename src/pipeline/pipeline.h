@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "analyzers/arp/arp_analyzer.h"
 #include "analyzers/dispatcher.h"
 #include "analyzers/registry.h"
 #include "capture/packet_source.h"
@@ -72,6 +73,7 @@ class Pipeline final : private flow::FlowCallbacks {
   decode::Decoder decoder_;
   analyzers::Dispatcher dispatcher_;
   flow::FlowTable flows_;
+  analyzers::arp::ArpAnalyzer arp_;
   decode::DecodedPacket packet_;  // reused for every packet: no allocation per packet
   PipelineStats stats_;
   Timestamp next_expiry_{};

@@ -6,6 +6,7 @@
 
 #include "core/address.h"
 #include "core/timestamp.h"
+#include "events/arp.h"
 #include "events/flow_record.h"
 #include "events/hl7.h"
 #include "sinks/json_writer.h"
@@ -13,6 +14,7 @@
 namespace medtap::sinks {
 
 void writeEveBody(JsonWriter& w, const events::FlowRecord& f);
+void writeEveBody(JsonWriter& w, const events::ArpBinding& a);
 void writeEveBody(JsonWriter& w, const events::Hl7Message& m);
 
 // Addresses and times are formatted straight into the line: they need no escaping.

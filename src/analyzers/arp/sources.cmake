@@ -1,0 +1,1 @@
+list(APPEND analyzer_sources arp/arp_analyzer.cc)
