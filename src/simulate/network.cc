@@ -9,7 +9,7 @@ TcpStack tcpStackFor(StackKind kind) {
   TcpStack s;
   switch (kind) {
     case StackKind::Linux:
-      break;  // the defaults: Linux 5.x without timestamps
+      break;  // the defaults: a Linux 5.x/6.x host
     case StackKind::Windows:
       s.ttl = 128;
       s.rcv_window = 65535;
@@ -19,12 +19,14 @@ TcpStack tcpStackFor(StackKind kind) {
       s.arp_timeout = seconds(30);
       s.ephemeral_lo = 49152;
       s.ephemeral_hi = 65535;
+      s.timestamps = TcpTimestamps::No;
       break;
     case StackKind::Embedded:
       // Small RTOS / old embedded Linux stacks: a few segments of buffer, no scaling.
       s.rcv_window = 5840;
       s.wscale = -1;
       s.sack = SackPermitted::No;
+      s.timestamps = TcpTimestamps::No;
       s.delayed_ack = milliseconds(100);
       s.rto_min = milliseconds(500);
       s.arp_timeout = seconds(120);

@@ -40,6 +40,7 @@ inline Timestamp later(Timestamp a, Timestamp b) {
 
 enum class Site : uint8_t { Lan, Remote };
 enum class SackPermitted : uint8_t { No, Yes };
+enum class TcpTimestamps : uint8_t { No, Yes };
 
 // How a host's IP stack behaves on the wire: what fingerprinting tools look at (initial TTL,
 // SYN options, window) and its timers.
@@ -49,6 +50,7 @@ struct TcpStack {
   uint32_t rcv_window = 64240;  // bytes the host advertises
   int8_t wscale = 7;            // -1: no window scale option (RFC 7323 2)
   SackPermitted sack = SackPermitted::Yes;
+  TcpTimestamps timestamps = TcpTimestamps::Yes;  // RFC 7323 3: Linux on, Windows off
   Duration delayed_ack = milliseconds(40);
   Duration rto_min = milliseconds(200);
   Duration arp_timeout = seconds(60);

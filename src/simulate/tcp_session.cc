@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "simulate/rng.h"
+
 namespace medtap::simulate {
 
 namespace {
@@ -12,6 +14,8 @@ constexpr uint8_t kOptMss = 2;
 constexpr uint8_t kOptWindowScale = 3;
 constexpr uint8_t kOptSackPermitted = 4;
 constexpr uint8_t kOptSack = 5;
+constexpr uint8_t kOptTimestamps = 8;
+constexpr uint32_t kTimestampOptionBytes = 12;   // NOP, NOP, kind, length, TSval, TSecr
 constexpr uint32_t kInitialWindowSegments = 10;  // RFC 6928
 constexpr size_t kFrameOverhead = kEthernetHeaderBytes + kIpv4HeaderBytes + kTcpHeaderBytes;
 // Time a host's stack takes to answer a SYN or a FIN (kernel path only).
@@ -28,16 +32,24 @@ TcpSession::TcpSession(Network& net, FrameQueue& frames, Rng& rng, Host& client,
   server_.port = server_port;
 }
 
-TcpSession::Options TcpSession::synOptions(const Host& h, const Options* offered) const {
-  // MSS; window scale and SACK-permitted only if the stack does them and, in a SYN-ACK, only
-  // if the SYN offered them (RFC 7323 2.2, RFC 2018 2).
+uint32_t TcpSession::tsClock(const Host& h, Timestamp at) {
+  return static_cast<uint32_t>(mix64(h.ip ^ (uint64_t{h.mac.bytes[5]} << 32)) +
+                               static_cast<uint64_t>(at.ns / 1'000'000));
+}
+
+TcpSession::Options TcpSession::synOptions(const Host& h, const Options* offered, Timestamp at,
+                                           uint32_t ecr) const {
+  // MSS; window scale, SACK-permitted and timestamps only if the stack does them and, in a
+  // SYN-ACK, only if the SYN offered them (RFC 7323 2.2 and 3.2, RFC 2018 2). The order is each
+  // stack's own: Linux puts SACK-permitted and timestamps before the window scale, Windows
+  // pads with NOPs.
   Options o;
   auto put = [&](uint8_t b) { o.bytes[o.len++] = b; };
   put(kOptMss);
   put(4);
   put(static_cast<uint8_t>(h.stack.mss >> 8));
   put(static_cast<uint8_t>(h.stack.mss));
-  bool peer_ws = offered == nullptr, peer_sack = offered == nullptr;
+  bool peer_ws = offered == nullptr, peer_sack = offered == nullptr, peer_ts = offered == nullptr;
   if (offered != nullptr) {
     for (size_t i = 0; i < offered->len;) {
       const uint8_t kind = offered->bytes[i];
@@ -47,16 +59,41 @@ TcpSession::Options TcpSession::synOptions(const Host& h, const Options* offered
       }
       if (kind == kOptWindowScale) peer_ws = true;
       if (kind == kOptSackPermitted) peer_sack = true;
+      if (kind == kOptTimestamps) peer_ts = true;
       i += offered->bytes[i + 1];
     }
   }
-  if (h.stack.wscale >= 0 && peer_ws) {
+  const bool ws = h.stack.wscale >= 0 && peer_ws;
+  const bool sack = h.stack.sack == SackPermitted::Yes && peer_sack;
+  const bool ts = h.stack.timestamps == TcpTimestamps::Yes && peer_ts;
+  if (ts) {
+    if (sack) {
+      put(kOptSackPermitted);
+      put(2);
+    } else {
+      put(kOptNop);
+      put(kOptNop);
+    }
+    put(kOptTimestamps);
+    put(10);
+    putBe32(&o.bytes[o.len], tsClock(h, at));
+    putBe32(&o.bytes[o.len + 4], ecr);
+    o.len += 8;
+    if (ws) {
+      put(kOptNop);
+      put(kOptWindowScale);
+      put(3);
+      put(static_cast<uint8_t>(h.stack.wscale));
+    }
+    return o;
+  }
+  if (ws) {
     put(kOptNop);
     put(kOptWindowScale);
     put(3);
     put(static_cast<uint8_t>(h.stack.wscale));
   }
-  if (h.stack.sack == SackPermitted::Yes && peer_sack) {
+  if (sack) {
     put(kOptNop);
     put(kOptNop);
     put(kOptSackPermitted);
@@ -85,6 +122,21 @@ void TcpSession::emit(End& from, End& to, Timestamp at, uint8_t flags, uint32_t 
   t.ack = (flags & tcp::kAck) != 0 ? ack : 0;
   t.flags = flags;
   t.window = advertisedWindow(from, (flags & tcp::kSyn) != 0);
+  Options merged;
+  if (ts_ok_ && (flags & (tcp::kSyn | tcp::kRst)) == 0) {
+    // Every segment after the handshake carries timestamps (RFC 7323 3.2); TSecr echoes the
+    // newest TSval the sender has had from its peer.
+    merged.bytes[0] = kOptNop;
+    merged.bytes[1] = kOptNop;
+    merged.bytes[2] = kOptTimestamps;
+    merged.bytes[3] = 10;
+    putBe32(&merged.bytes[4], tsClock(*from.host, at));
+    putBe32(&merged.bytes[8], tsClock(*to.host, at - from.host->delay - to.host->delay));
+    merged.len = kTimestampOptionBytes;
+    std::copy(options.begin(), options.end(), merged.bytes.begin() + merged.len);
+    merged.len += options.size();
+    options = merged.view();
+  }
   t.options = options;
   const IpFrameHeader ip = net_.header(*from.host, *to.host);
   uint8_t* buf = frames_.reserve();
@@ -101,16 +153,17 @@ Timestamp TcpSession::connect(Timestamp t) {
   x = net_.resolve(c, s, x);
   const uint32_t isn_c = static_cast<uint32_t>(rng_.next());
   const uint32_t isn_s = static_cast<uint32_t>(rng_.next());
-  const Options syn_opts = synOptions(c, nullptr);
+  const Options syn_opts = synOptions(c, nullptr, x, 0);
   emit(client_, server_, x, tcp::kSyn, isn_c, 0, {}, syn_opts.view());
 
   Timestamp y = x + s.delay + kKernelTurnaround;
   y = net_.resolve(s, c, y) + s.delay;
-  const Options synack_opts = synOptions(s, &syn_opts);
+  const Options synack_opts = synOptions(s, &syn_opts, y, tsClock(c, x));
   emit(server_, client_, y, tcp::kSyn | tcp::kAck, isn_s, isn_c + 1, {}, synack_opts.view());
 
   wscale_ok_ = c.stack.wscale >= 0 && s.stack.wscale >= 0;
   sack_ok_ = c.stack.sack == SackPermitted::Yes && s.stack.sack == SackPermitted::Yes;
+  ts_ok_ = c.stack.timestamps == TcpTimestamps::Yes && s.stack.timestamps == TcpTimestamps::Yes;
   client_.window_shift = wscale_ok_ ? static_cast<uint8_t>(c.stack.wscale) : 0;
   server_.window_shift = wscale_ok_ ? static_cast<uint8_t>(s.stack.wscale) : 0;
   client_.peer_mss = s.stack.mss;
@@ -140,7 +193,8 @@ Timestamp TcpSession::send(Dir from, Bytes data, Timestamp t, AckPolicy policy) 
   x = net_.resolve(sh, rh, x);
   (void)net_.resolve(rh, sh, x);  // the receiver's ACKs need its next hop too
 
-  const uint32_t mss = s.peer_mss;
+  // Payload per segment: the peer's MSS less the timestamp option (RFC 7323 4.2.1 / RFC 6691).
+  const uint32_t mss = s.peer_mss - (ts_ok_ ? kTimestampOptionBytes : 0);
   // The window the receiver advertises, as the sender reads it (scaled field, RFC 7323 2.3).
   const uint32_t rwnd = uint32_t{advertisedWindow(r, false)} << r.window_shift;
   const Duration rtt_s = sh.delay + sh.delay;  // capture point -> sender -> capture point
@@ -346,7 +400,7 @@ Timestamp TcpSession::probe(Timestamp t, PortState port_state) {
     return y;
   }
   const uint32_t isn_s = static_cast<uint32_t>(rng_.next());
-  const Options synack = synOptions(s, &syn);
+  const Options synack = synOptions(s, &syn, y, 0);
   emit(server_, client_, y, tcp::kSyn | tcp::kAck, isn_s, isn_c + 1, {}, synack.view());
   const Timestamp z = y + c.delay + kKernelTurnaround + c.delay;
   emit(client_, server_, z, tcp::kRst, isn_c + 1, 0, {});

@@ -103,7 +103,9 @@ class TcpSession {
 
   End& end(Dir from) { return from == Dir::ToServer ? client_ : server_; }
   End& peer(Dir from) { return from == Dir::ToServer ? server_ : client_; }
-  Options synOptions(const Host& h, const Options* offered) const;
+  Options synOptions(const Host& h, const Options* offered, Timestamp at, uint32_t ecr) const;
+  // The host's TCP timestamp clock (RFC 7323 5.4): milliseconds from a per-host origin.
+  static uint32_t tsClock(const Host& h, Timestamp at);
   uint16_t advertisedWindow(const End& e, bool syn) const;
   void emit(End& from, End& to, Timestamp at, uint8_t flags, uint32_t seq, uint32_t ack,
             Bytes payload, Bytes options = {});
@@ -120,6 +122,7 @@ class TcpSession {
   State state_ = State::Closed;
   bool wscale_ok_ = false;
   bool sack_ok_ = false;
+  bool ts_ok_ = false;
   Timestamp ready_;
   Timestamp last_activity_;
   uint64_t retransmissions_ = 0;
