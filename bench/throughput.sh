@@ -39,18 +39,24 @@ command -v taskset >/dev/null && pin=(taskset -c "$cpu")
 
 capture=${1:-}
 if [[ -z $capture ]]; then
-  capture=$bench_dir/ward-$size-seed$seed.pcap
-  if [[ ! -s $capture ]]; then
-    if "$medtap" simulate --help 2>&1 | grep -q -- '--size'; then
+  # The cache name says which generator made it, so that a capture from gen_capture.py is not
+  # reused once the simulator can make one.
+  if "$medtap" simulate --help 2>&1 | grep -q -- '--size'; then
+    capture=$bench_dir/ward-simulate-$size-seed$seed.pcap
+    if [[ ! -s $capture ]]; then
       echo "generating $capture with medtap simulate --size $size --seed $seed"
       "$medtap" simulate --size "$size" --seed "$seed" -o "$capture.tmp" >/dev/null ||
         die "medtap simulate failed"
-    else
+      mv "$capture.tmp" "$capture"
+    fi
+  else
+    capture=$bench_dir/ward-gen_capture-$size-seed$seed.pcap
+    if [[ ! -s $capture ]]; then
       echo "generating $capture with bench/gen_capture.py (no medtap simulate --size)"
       python3 "$here/gen_capture.py" "$capture.tmp" --size "$size" --seed "$seed" ||
         die "gen_capture.py failed"
+      mv "$capture.tmp" "$capture"
     fi
-    mv "$capture.tmp" "$capture"
   fi
 fi
 [[ -r $capture ]] || die "cannot read $capture"
