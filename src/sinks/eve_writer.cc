@@ -16,6 +16,8 @@ std::string_view protoName(uint8_t ip_proto, std::string& scratch) {
       return "UDP";
     case 1:
       return "ICMP";
+    case 2:
+      return "IGMP";
     case 58:
       return "IPv6-ICMP";
     case 132:
