@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "analyzers/dicom/dicom_analyzer.h"
 #include "analyzers/hl7/hl7_analyzer.h"
 
 namespace medtap::analyzers {
@@ -28,6 +29,7 @@ std::vector<const AnalyzerDef*> Registry::probeOrder(Transport t, uint16_t resp_
 // ports no analyzer hints at, so put the cheapest and most specific probes first.
 void registerAnalyzers(Registry& registry) {
   hl7::registerAnalyzer(registry);
+  dicom::registerAnalyzer(registry);
 }
 
 }  // namespace medtap::analyzers

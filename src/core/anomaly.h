@@ -75,6 +75,19 @@ namespace medtap {
   X(Hl7LongField, "hl7_long_field", "MSH field beyond the length limit; cut in the event")    \
   X(Hl7OversizedMessage, "hl7_oversized_message", "raw HL7 (no MLLP) beyond the size limit")  \
   X(Hl7TruncatedMessage, "hl7_truncated_message", "raw HL7 (no MLLP) message cut by a gap")   \
+  X(DicomUnknownPduType, "dicom_unknown_pdu_type", "PDU type not 1-7; stream not DICOM")      \
+  X(DicomOversizedPdu, "dicom_oversized_pdu", "non-P-DATA PDU beyond limit; skipped")         \
+  X(DicomMalformedPdu, "dicom_malformed_pdu", "association PDU or item cut short")            \
+  X(DicomBadPdvLength, "dicom_bad_pdv_length", "PDV length does not fit its PDU")             \
+  X(DicomTruncatedPdu, "dicom_truncated_pdu", "stream ended inside a PDU")                    \
+  X(DicomLostSync, "dicom_lost_sync", "gap over a PDU header; direction ignored")             \
+  X(DicomOversizedCommand, "dicom_oversized_command", "command set beyond limit; dropped")    \
+  X(DicomMalformedCommand, "dicom_malformed_command", "command set does not parse")           \
+  X(DicomUnexpectedFragment, "dicom_unexpected_fragment", "PDV out of message order")         \
+  X(DicomTruncatedMessage, "dicom_truncated_message", "DIMSE message cut by gap or end")      \
+  X(DicomMalformedDataSet, "dicom_malformed_data_set", "data set element or nesting bad")     \
+  X(DicomLongField, "dicom_long_field", "AE/UID/patient value beyond limit; cut")             \
+  X(DicomTooManyContexts, "dicom_too_many_contexts", "over 128 presentation contexts")        \
   X(AnalyzerOutOfSync, "analyzer_out_of_sync", "analyzer lost sync; dropped for the flow")    \
   X(AnalyzerProbeLimit, "analyzer_probe_limit", "probe window used up with no protocol found")
 

@@ -13,6 +13,7 @@
 #include "core/address.h"
 #include "core/timestamp.h"
 #include "events/arp.h"
+#include "events/dicom.h"
 #include "events/flow_record.h"
 #include "events/hl7.h"
 
@@ -31,7 +32,7 @@ struct FlowRef {
 
 // Every event type, one struct each in events/<type>.h with its EVE name in kEventType. A new
 // type is added here, and gets its EVE writer in sinks/eve_<type>.cc.
-using Body = std::variant<FlowRecord, Hl7Message, ArpBinding>;
+using Body = std::variant<FlowRecord, Hl7Message, ArpBinding, DicomMessage>;
 
 // Which way the bytes an event describes travelled in its flow.
 enum class Direction : uint8_t { Unknown, ToServer, ToClient };

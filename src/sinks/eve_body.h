@@ -7,6 +7,7 @@
 #include "core/address.h"
 #include "core/timestamp.h"
 #include "events/arp.h"
+#include "events/dicom.h"
 #include "events/flow_record.h"
 #include "events/hl7.h"
 #include "sinks/json_writer.h"
@@ -16,6 +17,7 @@ namespace medtap::sinks {
 void writeEveBody(JsonWriter& w, const events::FlowRecord& f);
 void writeEveBody(JsonWriter& w, const events::ArpBinding& a);
 void writeEveBody(JsonWriter& w, const events::Hl7Message& m);
+void writeEveBody(JsonWriter& w, const events::DicomMessage& m);
 
 // Addresses and times are formatted straight into the line: they need no escaping.
 inline void appendQuoted(std::string& out, const IpAddress& a) {

@@ -22,6 +22,10 @@ for t in "$root"/tests/traces/*.pcap; do inputs[$(basename "$t" .pcap)]=$t; done
 inputs[tapirx_hl7_oru]=$shared/testdata/hl7_pcap/tapirx/HL7-ORU.pcap
 inputs[ndpi_hl7_adt]=$shared/testdata/hl7_pcap/nDPI/hl7.pcap
 inputs[pcpp_ip4_fragments]=$shared/testdata/tcp_reassembly/PcapPlusPlus/ip4_fragments.pcap
+inputs[tapirx_dicom_arq_1_find_testclient]=$shared/testdata/dicom_pcap/tapirx/dicom_arq_1_find_testclient.pcap
+inputs[tapirx_dicom_arq_2_get_testclient]=$shared/testdata/dicom_pcap/tapirx/dicom_arq_2_get_testclient.pcap
+inputs[tapirx_dicom_arq_3_find_bogus_local]=$shared/testdata/dicom_pcap/tapirx/dicom_arq_3_find_bogus_local.pcap
+inputs[tapirx_dicom_arq_4_get_bogus_local]=$shared/testdata/dicom_pcap/tapirx/dicom_arq_4_get_bogus_local.pcap
 
 passed=0
 failed=0
