@@ -52,6 +52,8 @@ class DatagramAnalyzer {
   virtual ~DatagramAnalyzer() = default;
   virtual FeedResult feed(AnalyzerContext& ctx, Direction dir,
                           const decode::DecodedPacket& packet) = 0;
+  // The flow ended (or expired): report what is still pending.
+  virtual void end(AnalyzerContext& /*ctx*/, Timestamp /*ts*/) {}
 };
 
 }  // namespace medtap::analyzers

@@ -170,6 +170,10 @@ void Dispatcher::onFlowEnd(flow::Flow& flow, flow::EndReason /*reason*/, Timesta
         app.stream->end(ctx, d, ts);
       }
     }
+  } else if (app.phase == FlowApp::Phase::Claimed && app.datagram) {
+    const events::FlowRef ref = flowRef(flow);
+    AnalyzerContext ctx{ref, sink_, anomalies_, phi_};
+    app.datagram->end(ctx, ts);
   }
   flow.app.reset();
 }

@@ -4,7 +4,10 @@
 #include <utility>
 
 #include "analyzers/dicom/dicom_analyzer.h"
+#include "analyzers/contec_cms/contec_analyzer.h"
 #include "analyzers/hl7/hl7_analyzer.h"
+#include "analyzers/lpd/lpd_analyzer.h"
+#include "analyzers/rpc/rpc_analyzer.h"
 
 namespace medtap::analyzers {
 
@@ -29,6 +32,9 @@ std::vector<const AnalyzerDef*> Registry::probeOrder(Transport t, uint16_t resp_
 // ports no analyzer hints at, so put the cheapest and most specific probes first.
 void registerAnalyzers(Registry& registry) {
   hl7::registerAnalyzer(registry);
+  rpc::registerAnalyzer(registry);
+  lpd::registerAnalyzer(registry);
+  contec_cms::registerAnalyzer(registry);
   dicom::registerAnalyzer(registry);
 }
 

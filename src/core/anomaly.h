@@ -75,6 +75,9 @@ namespace medtap {
   X(Hl7LongField, "hl7_long_field", "MSH field beyond the length limit; cut in the event")    \
   X(Hl7OversizedMessage, "hl7_oversized_message", "raw HL7 (no MLLP) beyond the size limit")  \
   X(Hl7TruncatedMessage, "hl7_truncated_message", "raw HL7 (no MLLP) message cut by a gap")   \
+  X(Hl7TooManyObservations, "hl7_too_many_observations", "OBX beyond the limit; left out")    \
+  X(Hl7TooManyDevices, "hl7_too_many_devices", "device ids beyond the limit")                 \
+  X(Hl7BadEscape, "hl7_bad_escape", "escape never closed; kept as sent")                      \
   X(DicomUnknownPduType, "dicom_unknown_pdu_type", "PDU type not 1-7; stream not DICOM")      \
   X(DicomOversizedPdu, "dicom_oversized_pdu", "non-P-DATA PDU beyond limit; skipped")         \
   X(DicomMalformedPdu, "dicom_malformed_pdu", "association PDU or item cut short")            \

@@ -73,6 +73,7 @@ ContecMonitor::ContecMonitor(WardContext& ctx, Host& host, const DeviceProfile& 
   local_.hl7 =
       std::make_unique<Hl7Link>(host, *targets_.hl7, profile.hl7.port,
                                 ctx.lossBetween(host, *targets_.hl7), rng_, id_, targets_.hl7_id);
+  if (targets_.hl7 == ctx.interface_engine) local_.hl7->setReceiver(ctx.hl7_router);
   if (targets_.leak_cms != nullptr) {
     leak_.peer = targets_.leak_cms;
     leak_.peer_id = targets_.backdoor_id;

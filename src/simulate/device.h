@@ -17,6 +17,8 @@
 
 namespace medtap::simulate {
 
+class Hl7Receiver;  // hl7_link.h
+
 // Which scenarios this run plays (issue #3). Bit flags in a small struct, one field each.
 struct ScenarioSet {
   bool contec_backdoor = false;
@@ -37,6 +39,8 @@ struct WardContext {
   Host* infra = nullptr;             // DHCP, DNS, NTP
   Host* interface_engine = nullptr;  // HL7 (2575, 511)
   Host* pacs = nullptr;
+  // The interface engine as a receiver of HL7 (links to it report every message delivered).
+  Hl7Receiver* hl7_router = nullptr;
   DhcpLease lease;
   double lan_loss = 0;
   double wan_loss = 0;

@@ -35,6 +35,7 @@ Timestamp Hl7Link::exchangeFramed(World& w, const std::string& framed, const Oru
   const Timestamp received =
       session_->send(Dir::ToServer, bytesOf(framed), at, AckPolicy::Piggyback);
   // The receiving application parses, stores and answers within a few milliseconds.
+  if (receiver_ != nullptr) receiver_->onDelivered(w, acked, received);
   const Timestamp reply_at = received + microseconds(rng_.range(800, 9000));
   ack_.clear();
   appendMllpAck(ack_, acked, "ACK" + std::to_string(++ack_counter_), reply_at);

@@ -12,6 +12,14 @@
 
 namespace medtap::simulate {
 
+// Told of every message an Hl7Link delivers (an interface engine routes them onwards).
+class Hl7Receiver {
+ public:
+  virtual ~Hl7Receiver() = default;
+  // `at` is when the receiver has the whole message; anything it sends goes out later.
+  virtual void onDelivered(World& w, const OruMessage& m, Timestamp at) = 0;
+};
+
 class Hl7Link {
  public:
   // sender_id/receiver_id are the truth ids of the two devices.
@@ -27,6 +35,7 @@ class Hl7Link {
   // Closes the connection (client FIN); the next exchange reconnects.
   Timestamp close(Timestamp t);
 
+  void setReceiver(Hl7Receiver* r) { receiver_ = r; }
   const std::string& lastFramed() const { return msg_; }
   uint16_t port() const { return port_; }
   Host& server() { return server_; }
@@ -45,6 +54,7 @@ class Hl7Link {
   std::string msg_;
   std::string ack_;
   uint64_t ack_counter_ = 0;
+  Hl7Receiver* receiver_ = nullptr;
 };
 
 }  // namespace medtap::simulate

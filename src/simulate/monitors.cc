@@ -152,6 +152,7 @@ CentralStation::CentralStation(WardContext& ctx, Host& host, const DeviceProfile
   link_ = std::make_unique<Hl7Link>(host, *ctx.interface_engine, ie.hl7.port,
                                     ctx.lossBetween(host, *ctx.interface_engine), rng_, id_,
                                     "interface-engine");
+  link_->setReceiver(ctx.hl7_router);
 }
 
 void CentralStation::start(World& w, Timestamp t) {
@@ -190,6 +191,7 @@ InfusionPump::InfusionPump(WardContext& ctx, Host& host, const DeviceProfile& pr
   link_ = std::make_unique<Hl7Link>(host, *ctx.interface_engine, profile.hl7.port,
                                     ctx.lossBetween(host, *ctx.interface_engine), rng_, id_,
                                     "interface-engine");
+  link_->setReceiver(ctx.hl7_router);
   rate_ml_h_ = static_cast<double>(rng_.range(5, 250));
 }
 

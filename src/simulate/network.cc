@@ -165,9 +165,25 @@ Timestamp Network::udpUnreachable(Host& from, uint16_t src_port, Host& to, uint1
   return reply_at;
 }
 
+void Network::udpMulticast(Host& from, uint32_t group, uint8_t ttl, uint16_t src_port,
+                           uint16_t dst_port, Bytes payload, Timestamp t) {
+  IpFrameHeader ip = header(from, from);
+  ip.dst_mac.bytes = {0x01,
+                      0x00,
+                      0x5E,
+                      static_cast<uint8_t>((group >> 16) & 0x7F),
+                      static_cast<uint8_t>(group >> 8),
+                      static_cast<uint8_t>(group)};
+  ip.dst_ip = group;
+  ip.ttl = ttl;
+  ip.df = DontFragment::No;
+  uint8_t* buf = frames_.reserve();
+  frames_.commit(t, writeUdpFrame(buf, ip, src_port, dst_port, payload));
+}
+
 void Network::udpBroadcast(Host& from, uint32_t src_ip, uint16_t src_port, uint16_t dst_port,
-                           Bytes payload, Timestamp t) {
-  const IpFrameHeader ip = broadcastHeader(from, src_ip);
+                           Bytes payload, Timestamp t, uint32_t dst_ip) {
+  const IpFrameHeader ip = broadcastHeader(from, src_ip, dst_ip);
   uint8_t* buf = frames_.reserve();
   frames_.commit(t, writeUdpFrame(buf, ip, src_port, dst_port, payload));
 }

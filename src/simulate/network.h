@@ -134,10 +134,18 @@ class Network {
   // unreachable (port) it answers with, quoting the datagram (RFC 792, RFC 1122 3.2.2.1).
   Timestamp udpUnreachable(Host& from, uint16_t src_port, Host& to, uint16_t dst_port,
                            Bytes payload, Timestamp t);
+  // A UDP datagram to an IPv4 multicast group (RFC 1112 6.4: MAC 01:00:5e + low 23 bits).
+  void udpMulticast(Host& from, uint32_t group, uint8_t ttl, uint16_t src_port, uint16_t dst_port,
+                    Bytes payload, Timestamp t);
+  // A UDP datagram to a subnet's broadcast address (to ff:ff:ff:ff:ff:ff) from a configured host.
+  void udpBroadcastTo(Host& from, uint32_t broadcast_ip, uint16_t src_port, uint16_t dst_port,
+                      Bytes payload, Timestamp t) {
+    udpBroadcast(from, from.ip, src_port, dst_port, payload, t, broadcast_ip);
+  }
   // A broadcast UDP datagram on the LAN from `from` with the given source address (0.0.0.0 for
   // a DHCP client without a lease).
   void udpBroadcast(Host& from, uint32_t src_ip, uint16_t src_port, uint16_t dst_port,
-                    Bytes payload, Timestamp t);
+                    Bytes payload, Timestamp t, uint32_t dst_ip = 0xFFFFFFFF);
 
   uint64_t arpFrames() const { return arp_frames_; }
 

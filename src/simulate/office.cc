@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "simulate/byte_writer.h"
+#include "simulate/chatter.h"
 #include "simulate/dns.h"
 #include "simulate/https_visit.h"
 #include "simulate/lpd.h"
@@ -25,6 +26,7 @@ Workstation::Workstation(WardContext& ctx, Host& host, const DeviceProfile& prof
 void Workstation::start(World& w, Timestamp t) {
   w.schedule(t + fromSeconds(rng_.exponential(20)), *this, kBrowse);
   if (!ctx_.printers.empty()) w.schedule(t + fromSeconds(rng_.exponential(600)), *this, kPrint);
+  w.schedule(t + fromSeconds(rng_.exponential(60)), *this, kChatter);
 }
 
 void Workstation::onTimer(World& w, uint32_t tag) {
@@ -40,6 +42,14 @@ void Workstation::onTimer(World& w, uint32_t tag) {
     case kScanArp:
       scanArpStep(w);
       break;
+    case kChatter: {
+      const WardPlan& ward = ctx_.profiles->ward;
+      const uint32_t mask = ~uint32_t{0} << (32 - ward.lan_prefix);
+      chatter::windowsChatter(w.net(), rng_, host_, ward.lan_network | ~mask, w.now());
+      w.truth().countFor(id_, "broadcast_chatter");
+      w.schedule(w.now() + fromSeconds(5 + rng_.exponential(150)), *this, kChatter);
+      break;
+    }
     case kScanSyn:
       scanSynStep(w);
       break;
@@ -169,6 +179,33 @@ void Workstation::scanSynStep(World& w) {
               {"probes", probes_},
               {"finished", formatIso8601(at)}};
   w.truth().addEvent(std::move(e));
+}
+
+void InterfaceEngine::feedEhr(Host& ehr, std::string ehr_id, uint16_t port, std::string application,
+                              std::string facility) {
+  ehr_ = std::make_unique<Hl7Link>(host_, ehr, port, ctx_.lossBetween(host_, ehr), rng_, id_,
+                                   std::move(ehr_id));
+  routed_.receiving_application = std::move(application);
+  routed_.receiving_facility = std::move(facility);
+}
+
+void InterfaceEngine::onDelivered(World& w, const OruMessage& m, Timestamp at) {
+  if (!ehr_) return;
+  // The engine's channel rewrites the header (its own application, the EHR as receiver, a new
+  // control id) and keeps the patient and the observations.
+  const std::string receiving_app = routed_.receiving_application;
+  const std::string receiving_fac = routed_.receiving_facility;
+  routed_ = m;
+  routed_.receiving_application = receiving_app;
+  routed_.receiving_facility = receiving_fac;
+  routed_.sending_application = profile_.hl7.application;
+  routed_.sending_facility = profile_.hl7.facility;
+  routed_.control_id = profile_.hl7.application + std::to_string(++routed_control_);
+  routed_.device_code.clear();
+  const Timestamp when = at + microseconds(rng_.range(2'000, 25'000));
+  routed_.time = when;
+  ehr_->exchange(w, routed_, when);
+  w.truth().countFor(id_, "hl7_routed_to_ehr");
 }
 
 void InterfaceEngine::exfiltrateFrom(World& w, Host& drop, std::string drop_id, uint16_t port,

@@ -38,7 +38,7 @@ class Workstation : public DeviceBehaviour {
   void onTimer(World& w, uint32_t tag) override;
 
  private:
-  enum Tag : uint32_t { kBrowse = kFirstOwnTag, kPrint, kScanArp, kScanSyn };
+  enum Tag : uint32_t { kBrowse = kFirstOwnTag, kPrint, kScanArp, kScanSyn, kChatter };
   // Probes sent per scheduler step, so a sweep never queues thousands of frames at once.
   static constexpr size_t kProbesPerStep = 32;
 
@@ -57,9 +57,13 @@ class Workstation : public DeviceBehaviour {
   Timestamp scan_started_;
 };
 
-class InterfaceEngine : public DeviceBehaviour {
+class InterfaceEngine : public DeviceBehaviour, public Hl7Receiver {
  public:
   using DeviceBehaviour::DeviceBehaviour;
+  // Routes every ORU it receives to the EHR's HL7 inbound over one persistent connection.
+  void feedEhr(Host& ehr, std::string ehr_id, uint16_t port, std::string application,
+               std::string facility);
+  void onDelivered(World& w, const OruMessage& m, Timestamp at) override;
   // phi-exfil: from `at`, every few minutes, forward recent patient results to `drop`.
   void exfiltrateFrom(World& w, Host& drop, std::string drop_id, uint16_t port,
                       std::vector<BedsideMonitor*> sources, Timestamp at);
@@ -71,6 +75,9 @@ class InterfaceEngine : public DeviceBehaviour {
  private:
   enum Tag : uint32_t { kExfil = kFirstOwnTag };
   std::unique_ptr<Hl7Link> exfil_;
+  std::unique_ptr<Hl7Link> ehr_;
+  OruMessage routed_;
+  uint64_t routed_control_ = 0;
   std::vector<BedsideMonitor*> sources_;
   Host* drop_ = nullptr;
   OruMessage msg_;

@@ -211,6 +211,13 @@ void parseWard(const YAML::Node& n, const std::string& file, WardPlan& w) {
     w.browsing.emplace_back(need<std::string>(b, "host", file), get<double>(b, "weight", file, 1));
   }
 
+  if (const YAML::Node f = n["ehr_feed"]) {
+    w.ehr_feed_host = need<std::string>(f, "host", file);
+    w.ehr_feed_port = get<uint16_t>(f, "port", file, 6661);
+    w.ehr_feed_application = get<std::string>(f, "application", file, "EHR");
+    w.ehr_feed_facility = get<std::string>(f, "facility", file, "");
+  }
+
   const YAML::Node ct = n["contec"];
   if (!ct) fail(file, "missing 'contec'");
   w.contec_cms_ip = ipField(ct, "cms_server", file);
@@ -278,6 +285,11 @@ Result<ProfileSet> loadProfiles(const std::vector<ProfileFile>& files) {
     }
     if (!set.find(w.pacs)->has_dicom)
       return Error{"ward.yaml: the PACS profile has no dicom section"};
+    if (!w.ehr_feed_host.empty() &&
+        std::none_of(w.remote_hosts.begin(), w.remote_hosts.end(),
+                     [&](const RemoteHostPlan& r) { return r.id == w.ehr_feed_host; })) {
+      return Error{"ward.yaml: ehr_feed names unknown remote host " + w.ehr_feed_host};
+    }
     for (const auto& [host, weight] : w.browsing) {
       if (std::none_of(w.remote_hosts.begin(), w.remote_hosts.end(),
                        [&](const RemoteHostPlan& r) { return r.id == host; })) {

@@ -116,6 +116,10 @@ struct WardPlan {
 
   std::vector<RemoteHostPlan> remote_hosts;
   std::vector<std::pair<std::string, double>> browsing;  // remote host id, weight
+  std::string ehr_feed_host;  // remote host id; empty: the engine routes nothing
+  uint16_t ehr_feed_port = 6661;
+  std::string ehr_feed_application;
+  std::string ehr_feed_facility;
 
   uint32_t contec_cms_ip = 0;
   uint32_t contec_hl7_ip = 0;

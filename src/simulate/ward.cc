@@ -265,6 +265,7 @@ Status Builder::build() {
   auto& engine =
       activate(std::make_unique<InterfaceEngine>(ctx_, ie, ie_p, "interface-engine", rng_.fork(3)),
                BootMode::AlreadyUp, upAt());
+  ctx_.hl7_router = &engine;
 
   const DeviceProfile& pacs_p = *ps_.find(ward_.pacs);
   Host& pacs = lanHost(pacs_p, "pacs01", nextStatic());
@@ -281,6 +282,12 @@ Status Builder::build() {
     h.open_ports = {443};
     remote[r.id] = &h;
     truthRemote(h, "remote-" + r.id, r.vendor, r.model, r.device_class, {});
+  }
+  if (!ward_.ehr_feed_host.empty()) {
+    Host& ehr = *remote[ward_.ehr_feed_host];
+    ehr.open_ports.push_back(ward_.ehr_feed_port);
+    engine.feedEhr(ehr, "remote-" + ward_.ehr_feed_host, ward_.ehr_feed_port,
+                   ward_.ehr_feed_application, ward_.ehr_feed_facility);
   }
   for (const auto& [id, weight] : ward_.browsing) {
     ctx_.browsing.push_back({remote[id], remote[id]->name, weight});

@@ -9,7 +9,11 @@
 #include "events/arp.h"
 #include "events/dicom.h"
 #include "events/flow_record.h"
+#include "events/contec_cms.h"
 #include "events/hl7.h"
+#include "events/lpd.h"
+#include "events/nfs.h"
+#include "events/rpc.h"
 #include "sinks/json_writer.h"
 
 namespace medtap::sinks {
@@ -17,6 +21,10 @@ namespace medtap::sinks {
 void writeEveBody(JsonWriter& w, const events::FlowRecord& f);
 void writeEveBody(JsonWriter& w, const events::ArpBinding& a);
 void writeEveBody(JsonWriter& w, const events::Hl7Message& m);
+void writeEveBody(JsonWriter& w, const events::RpcTransaction& t);
+void writeEveBody(JsonWriter& w, const events::NfsOperation& o);
+void writeEveBody(JsonWriter& w, const events::LpdJob& j);
+void writeEveBody(JsonWriter& w, const events::ContecCmsBlock& b);
 void writeEveBody(JsonWriter& w, const events::DicomMessage& m);
 
 // Addresses and times are formatted straight into the line: they need no escaping.

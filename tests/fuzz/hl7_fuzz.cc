@@ -1,12 +1,13 @@
-// Fuzz target for the HL7 header parser and the HL7 probe. Checks, beyond "no crash", what the
-// events promise: only valid segment names (never field text, which may be patient data), every
-// limit respected, MSH first.
+// Fuzz target for the HL7 message parser (header, segments, batches) and the HL7 probe. Checks,
+// beyond "no crash", what the events promise: only valid segment names (never field text, which may
+// be patient data), every limit respected, MSH first.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 
 #include "analyzers/hl7/hl7_analyzer.h"
 #include "analyzers/hl7/hl7_header.h"
+#include "analyzers/hl7/hl7_message.h"
 #include "analyzers/hl7/limits.h"
 
 namespace {
@@ -24,9 +25,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Bytes bytes(data, size);
   probe(bytes, medtap::analyzers::Direction::Originator);
 
+  static const auto phi = medtap::privacy::PhiTokenizer::withSecret("fuzz");
+  PatientTokens tokens(phi);
   medtap::events::Hl7Message msg;
   AnomalyCounters anomalies;
-  const ParseStatus status = parseMessage(asChars(bytes), msg, anomalies);
+  const ParseStatus status = parseMessage(asChars(bytes), msg, anomalies, {.tokens = &tokens});
   check(msg.length == size);
   if (status != ParseStatus::Ok) {
     check(anomalies.total() > 0);
@@ -41,5 +44,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         &msg.ack_code}) {
     check(field->size() <= kMaxHeaderFieldLength);
   }
+  check(msg.observations.size() <= kMaxObservations);
+  check(msg.devices.size() <= kMaxDevices);
+  for (const auto& o : msg.observations) {
+    check(o.numeric_valid == (o.kind == medtap::events::Hl7ValueKind::Number));
+    check(o.kind != medtap::events::Hl7ValueKind::Withheld || o.value.empty());
+    check(o.code.size() <= kMaxHeaderFieldLength && o.value.size() <= kMaxHeaderFieldLength);
+  }
+  // A batch payload: every message inside parses or is counted.
+  medtap::events::Hl7Batch batch;
+  forEachBatchMessage(asChars(bytes), batch, anomalies, Hl7Limits{}, [&](std::string_view m) {
+    parseMessage(m, msg, anomalies, {.tokens = &tokens});
+  });
   return 0;
 }

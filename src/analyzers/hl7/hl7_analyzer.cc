@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "analyzers/hl7/hl7_header.h"
+#include "analyzers/hl7/hl7_message.h"
 #include "analyzers/hl7/limits.h"
 
 namespace medtap::analyzers::hl7 {
@@ -14,6 +15,8 @@ namespace {
 
 constexpr std::string_view kName = "hl7";
 constexpr std::string_view kMsh = "MSH";
+constexpr std::string_view kFhs = "FHS";  // file batch header (HL7 v2.5.1 2.15.5)
+constexpr std::string_view kBhs = "BHS";  // batch header (2.15.2)
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 // Server ports HL7 is commonly found on; hints only (HL7 runs on any port). 2575: IANA "hl7";
@@ -55,7 +58,10 @@ ProbeResult probe(Bytes first_bytes, Direction /*dir*/) {
     case Match::No:
       break;
   }
-  switch (matchAt(text, pos, kMsh)) {
+  Match header = matchAt(text, pos, kMsh);
+  if (mllp && header == Match::No)
+    header = std::max(matchAt(text, pos, kFhs), matchAt(text, pos, kBhs));
+  switch (header) {
     case Match::No:
       return ProbeResult::No;
     case Match::Partial:
@@ -73,20 +79,21 @@ ProbeResult probe(Bytes first_bytes, Direction /*dir*/) {
 // Hands the framer's messages and anomalies of one feed()/gap()/end() call to the analyzer.
 class Hl7Analyzer::Emitter final : public FramerCallbacks {
  public:
-  Emitter(Hl7Analyzer& analyzer, AnalyzerContext& ctx, Timestamp ts)
-      : analyzer_(analyzer), ctx_(ctx), ts_(ts) {}
-  void onMessage(Bytes message) override { analyzer_.onMessage(ctx_, message, ts_); }
+  Emitter(Hl7Analyzer& analyzer, AnalyzerContext& ctx, Direction dir, Timestamp ts)
+      : analyzer_(analyzer), ctx_(ctx), dir_(dir), ts_(ts) {}
+  void onMessage(Bytes message) override { analyzer_.onMessage(ctx_, dir_, message, ts_); }
   void onAnomaly(Anomaly anomaly) override { ctx_.anomalies.add(anomaly); }
 
  private:
   Hl7Analyzer& analyzer_;
   AnalyzerContext& ctx_;
+  Direction dir_;
   Timestamp ts_;
 };
 
 FeedResult Hl7Analyzer::feed(AnalyzerContext& ctx, Direction dir, Bytes data, Timestamp ts) {
   if (data.empty()) return FeedResult::Consumed;
-  Emitter emitter(*this, ctx, ts);
+  Emitter emitter(*this, ctx, dir, ts);
   const FeedResult result = std::visit(
       [&](auto& framer) -> FeedResult {
         if constexpr (std::is_same_v<std::decay_t<decltype(framer)>, std::monostate>) {
@@ -111,7 +118,7 @@ void Hl7Analyzer::gap(AnalyzerContext& ctx, Direction dir, uint64_t /*length*/, 
       framer.emplace<MllpFramer>(limits_);
     }
   }
-  Emitter emitter(*this, ctx, ts);
+  Emitter emitter(*this, ctx, dir, ts);
   std::visit(
       [&](auto& framer) {
         if constexpr (!std::is_same_v<std::decay_t<decltype(framer)>, std::monostate>) {
@@ -122,7 +129,7 @@ void Hl7Analyzer::gap(AnalyzerContext& ctx, Direction dir, uint64_t /*length*/, 
 }
 
 void Hl7Analyzer::end(AnalyzerContext& ctx, Direction dir, Timestamp ts) {
-  Emitter emitter(*this, ctx, ts);
+  Emitter emitter(*this, ctx, dir, ts);
   std::visit(
       [&](auto& framer) {
         if constexpr (!std::is_same_v<std::decay_t<decltype(framer)>, std::monostate>) {
@@ -145,14 +152,39 @@ Hl7Analyzer::Framer& Hl7Analyzer::framerFor(Direction dir, Bytes first_data) {
   return framer;
 }
 
-void Hl7Analyzer::onMessage(AnalyzerContext& ctx, Bytes message, Timestamp ts) {
-  if (!scratch_) scratch_ = std::make_unique<events::Hl7Message>();
-  if (parseMessage(asChars(message), *scratch_, ctx.anomalies) != ParseStatus::Ok) {
+void Hl7Analyzer::onMessage(AnalyzerContext& ctx, Direction dir, Bytes payload, Timestamp ts) {
+  if (!scratch_) {
+    scratch_ = std::make_unique<events::Hl7Message>();
+    tokens_ = std::make_unique<PatientTokens>(ctx.phi);
+  }
+  const std::string_view text = asChars(payload);
+  if (startsWithBatchHeader(text)) {
+    events::Hl7Batch batch;
+    const size_t count = forEachBatchMessage(
+        text, batch, ctx.anomalies, Hl7Limits{},
+        [&](std::string_view message) { emitMessage(ctx, dir, message, ts, &batch); });
+    if (count == 0) ++consecutive_bad_;  // a batch header with no message in it
+    return;
+  }
+  emitMessage(ctx, dir, text, ts, nullptr);
+}
+
+void Hl7Analyzer::emitMessage(AnalyzerContext& ctx, Direction dir, std::string_view message,
+                              Timestamp ts, const events::Hl7Batch* batch) {
+  const ParseOptions options{.tokens = tokens_.get(), .limits = {}, .stats = nullptr};
+  if (parseMessage(message, *scratch_, ctx.anomalies, options) != ParseStatus::Ok) {
     ++consecutive_bad_;
     return;
   }
   consecutive_bad_ = 0;
+  if (batch != nullptr) {
+    scratch_->batch = *batch;
+  } else if (scratch_->batch.present) {
+    scratch_->batch = {};
+  }
   events::Event event{ts, ctx.flow, std::move(*scratch_)};
+  event.direction =
+      dir == Direction::Originator ? events::Direction::ToServer : events::Direction::ToClient;
   ctx.events.emit(event);
   *scratch_ = std::move(std::get<events::Hl7Message>(event.body));
 }

@@ -1,5 +1,6 @@
 // The HL7 v2 analyzer: cuts each direction of a TCP stream into messages (MLLP, or bare HL7 when
-// the direction starts with "MSH"), parses their headers and emits one `hl7` event per message.
+// the direction starts with "MSH"), parses them and emits one `hl7` event per message; a framed
+// FHS/BHS batch gives one event per message inside it, each carrying the batch header.
 #pragma once
 
 #include <array>
@@ -8,6 +9,7 @@
 #include <variant>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/hl7/hl7_segments.h"
 #include "analyzers/hl7/mllp_framer.h"
 #include "analyzers/hl7/raw_framer.h"
 #include "analyzers/registry.h"
@@ -15,8 +17,9 @@
 
 namespace medtap::analyzers::hl7 {
 
-// Yes when the bytes start with <SB> "MSH" (MLLP) or with "MSH" and a field separator (bare
-// HL7), either after an optional UTF-8 BOM; Maybe when they are a prefix of that; No otherwise.
+// Yes when the bytes start with <SB> "MSH" (or a batch header, "FHS" / "BHS") (MLLP) or with
+// "MSH" and a field separator (bare HL7), either after an optional UTF-8 BOM; Maybe when they are
+// a prefix of that; No otherwise.
 ProbeResult probe(Bytes first_bytes, Direction dir);
 
 class Hl7Analyzer final : public StreamAnalyzer {
@@ -37,7 +40,10 @@ class Hl7Analyzer final : public StreamAnalyzer {
   using Framer = std::variant<std::monostate, MllpFramer, RawFramer>;
 
   Framer& framerFor(Direction dir, Bytes first_data);
-  void onMessage(AnalyzerContext& ctx, Bytes message, Timestamp ts);
+  void onMessage(AnalyzerContext& ctx, Direction dir, Bytes payload, Timestamp ts);
+  // Parses one message and emits its event; `batch` is the FHS/BHS header it came under, if any.
+  void emitMessage(AnalyzerContext& ctx, Direction dir, std::string_view message, Timestamp ts,
+                   const events::Hl7Batch* batch);
 
   MllpLimits limits_;
   std::array<Framer, 2> framers_;
@@ -46,6 +52,9 @@ class Hl7Analyzer final : public StreamAnalyzer {
   // flow rather than once per message; created at the first message so that a quiet flow does
   // not carry its ~300 bytes.
   std::unique_ptr<events::Hl7Message> scratch_;
+  // Tokens of the flow's last patient, so a monitor's stream costs one HMAC per patient field;
+  // created with scratch_.
+  std::unique_ptr<PatientTokens> tokens_;
 };
 
 // Adds the "hl7" analyzer (TCP; port hints 2575, 6661, 511, 4601, 3100).

@@ -1,9 +1,9 @@
-// HL7 v2 message header parsing: the delimiters a message declares in MSH-1/MSH-2, the MSH fields
-// medtap reports, the segment names in order and MSA-1. Small pure helpers (STYLE.md 12) and
-// parseMessage() on top. References: HL7 v2.5.1 chapter 2 (2.5 "Message construction rules",
-// 2.7 "Use of escape sequences", 2.14.9 MSH, 2.14.8 MSA).
+// HL7 v2 message structure: the delimiters a message declares in MSH-1/MSH-2, segments, fields,
+// components and the MSH fields medtap reports. Small pure helpers (STYLE.md 12);
+// hl7_message.h builds the event on top. References: HL7 v2.5.1 chapter 2 (2.5 "Message
+// construction rules", 2.7 "Use of escape sequences", 2.14.9 MSH, 2.14.8 MSA).
 //
-// PHI: only MSH fields, MSA-1 and segment names leave this file; none of them names a patient.
+// PHI: these helpers return views; nothing here copies a field into an event.
 #pragma once
 
 #include <cstddef>
@@ -12,9 +12,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-
-#include "core/anomaly.h"
-#include "events/event.h"
 
 namespace medtap::analyzers::hl7 {
 
@@ -33,7 +30,8 @@ struct EncodingCharacters {
 // CR, LF) at the start of `message`.
 size_t skipPreamble(std::string_view message);
 
-// MSH-1 and MSH-2 of a segment that starts with "MSH". nullopt when they are unusable: the field
+// MSH-1 and MSH-2 of a segment that starts with "MSH" (or FHS-1/2, BHS-1/2 of a batch header,
+// which declare delimiters the same way). nullopt when they are unusable: the field
 // separator is missing, a letter, digit, space or control character; MSH-2 is empty or longer
 // than 5; or its characters repeat, repeat the field separator, or are not printable punctuation.
 std::optional<EncodingCharacters> parseEncodingCharacters(std::string_view msh_segment);
@@ -74,18 +72,5 @@ std::string messageTypeText(std::string_view msh9, const EncodingCharacters& enc
 
 // `field` cut to at most `max` bytes, without splitting a UTF-8 sequence.
 std::string_view cutField(std::string_view field, size_t max);
-
-enum class ParseStatus : uint8_t {
-  Ok,
-  MissingMsh,             // hl7_missing_msh: no "MSH" after the preamble
-  BadEncodingCharacters,  // hl7_bad_encoding_characters
-};
-
-// Fills `out` from one message (the bytes inside an MLLP frame, or one raw message). Escape
-// sequences are left as they are; HD fields (MSH-3..6) are kept whole. Counts the anomalies it
-// finds (including the two of a failed status); `out` is only meaningful for Ok. Reuses the
-// capacity `out` already has.
-ParseStatus parseMessage(std::string_view message, events::Hl7Message& out,
-                         AnomalyCounters& anomalies);
 
 }  // namespace medtap::analyzers::hl7

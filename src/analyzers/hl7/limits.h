@@ -43,9 +43,32 @@ constexpr size_t kMaxFieldsPerSegment = 256;
 // are a few KiB; giving back anything larger keeps an idle HL7 flow small after a big ORU.
 constexpr size_t kRetainedBufferCapacity = size_t{64} << 10;
 
-// Characters of one MSH field copied into the event. HL7 v2.5 maximum lengths for the fields we
-// report: HD (MSH-3..6) 227, MSG (MSH-9) 15, ST (MSH-10) 20, VID (MSH-12) 60; 512 is generous.
-// Beyond it: hl7_long_field, and the field is cut (at a UTF-8 character boundary).
+// Characters of one field copied into the event (MSH fields, MSA, batch headers, OBX parts). HL7
+// v2.5 maximum lengths for the fields we report: HD (MSH-3..6) 227, MSG (MSH-9) 15, ST (MSH-10) 20,
+// VID (MSH-12) 60; 512 is generous. Beyond it: hl7_long_field, and the field is cut (at a UTF-8
+// character boundary).
 constexpr size_t kMaxHeaderFieldLength = 512;
+
+// Observations (OBX) kept per message event. A monitor's ORU^R01 carries tens of OBX; the largest
+// real message in the test corpora (CDC case notification testFile.hl7) has 839, most of them
+// coded answers. 256 keeps every vital-sign message whole while bounding the event. Beyond it:
+// hl7_too_many_observations, counted once per message, and the message's observations_dropped.
+constexpr size_t kMaxObservations = 256;
+
+// Device identifiers (OBX-18, PRT-10, PRT-16) kept per message event, distinct values only. A
+// message normally names one device (the sender) or a few (a gateway's bed devices). Beyond it:
+// hl7_too_many_devices.
+constexpr size_t kMaxDevices = 16;
+
+// The limits that bound one parsed message, with the constants above as defaults. The registry's
+// factories take no configuration today, so the analyzer always uses the defaults; tests pass
+// smaller ones.
+struct Hl7Limits {
+  size_t max_segments = kMaxSegments;
+  size_t max_fields_per_segment = kMaxFieldsPerSegment;
+  size_t max_field_length = kMaxHeaderFieldLength;
+  size_t max_observations = kMaxObservations;
+  size_t max_devices = kMaxDevices;
+};
 
 }  // namespace medtap::analyzers::hl7

@@ -9,6 +9,7 @@
 
 #include "analyzers/dispatcher.h"
 #include "analyzers/hl7/hl7_header.h"
+#include "analyzers/hl7/hl7_message.h"
 #include "analyzers/hl7/limits.h"
 #include "analyzers/hl7/raw_framer.h"
 #include "test_support.h"

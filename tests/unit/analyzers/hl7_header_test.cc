@@ -1,4 +1,5 @@
 #include "analyzers/hl7/hl7_header.h"
+#include "analyzers/hl7/hl7_message.h"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,70 @@
+#include "analyzers/contec_cms/block_framer.h"
+
+#include <algorithm>
+
+#include "analyzers/contec_cms/limits.h"
+
+namespace medtap::analyzers::contec_cms {
+
+bool BlockFramer::checkHeader(Bytes header, size_t& size, BlockCallbacks& callbacks) {
+  const uint16_t length = readLe16(header, 0);
+  if (length < 2 || length > kMaxBlockSize || header[2] != kMarker) {
+    callbacks.onAnomaly(Anomaly::ContecBadBlock);
+    state_ = State::Failed;
+    buffer_.clear();
+    return false;
+  }
+  size = kLengthSize + length;
+  return true;
+}
+
+FeedResult BlockFramer::feed(Bytes data, BlockCallbacks& callbacks) {
+  size_t pos = 0;
+  while (pos < data.size() && state_ == State::Reading) {
+    if (buffer_.empty() && data.size() - pos >= kHeaderSize) {
+      // Fast path: the header is in this chunk.
+      size_t size = 0;
+      if (!checkHeader(data.subspan(pos, kHeaderSize), size, callbacks)) break;
+      if (data.size() - pos >= size) {
+        callbacks.onBlock(data[pos + 3], data.subspan(pos + kHeaderSize, size - kHeaderSize));
+        pos += size;
+        continue;
+      }
+    }
+    // Slow path: collect the header, then the rest of the block, in buffer_.
+    if (buffer_.size() < kHeaderSize) {
+      const size_t take = std::min(kHeaderSize - buffer_.size(), data.size() - pos);
+      buffer_.insert(buffer_.end(), data.begin() + static_cast<std::ptrdiff_t>(pos),
+                     data.begin() + static_cast<std::ptrdiff_t>(pos + take));
+      pos += take;
+      if (buffer_.size() < kHeaderSize) break;
+    }
+    size_t size = 0;
+    if (!checkHeader(buffer_, size, callbacks)) break;
+    const size_t take = std::min(size - buffer_.size(), data.size() - pos);
+    buffer_.insert(buffer_.end(), data.begin() + static_cast<std::ptrdiff_t>(pos),
+                   data.begin() + static_cast<std::ptrdiff_t>(pos + take));
+    pos += take;
+    if (buffer_.size() == size) {
+      callbacks.onBlock(buffer_[3], Bytes(buffer_).subspan(kHeaderSize));
+      buffer_.clear();
+    }
+  }
+  if (state_ == State::Failed) return FeedResult::OutOfSync;
+  return buffer_.empty() ? FeedResult::Consumed : FeedResult::NeedMoreData;
+}
+
+void BlockFramer::gap(BlockCallbacks& callbacks) {
+  if (state_ != State::Reading) return;
+  if (!buffer_.empty()) callbacks.onAnomaly(Anomaly::ContecTruncatedBlock);
+  std::vector<uint8_t>().swap(buffer_);
+  state_ = State::Lost;  // lengths carry no sync pattern to find the next block by
+}
+
+void BlockFramer::end(BlockCallbacks& callbacks) {
+  if (state_ != State::Reading) return;
+  if (!buffer_.empty()) callbacks.onAnomaly(Anomaly::ContecTruncatedBlock);
+  buffer_.clear();
+}
+
+}  // namespace medtap::analyzers::contec_cms

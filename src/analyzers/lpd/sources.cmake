@@ -1,0 +1,3 @@
+list(APPEND analyzer_sources
+  lpd/control_file.cc
+  lpd/lpd_analyzer.cc)
