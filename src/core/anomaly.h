@@ -9,7 +9,9 @@
 
 namespace medtap {
 
-// X(enum_name, "stable_id", "one-line meaning")
+// X(enum_name, "stable_id", "one-line meaning"). Not clang-formatted: engineers add lines here
+// in parallel, and a hand-kept column is easier to merge than a reflowed block.
+// clang-format off
 #define MEDTAP_ANOMALIES(X)                                                                   \
   /* capture: the file or interface */                                                        \
   X(CaptureTruncatedRecord, "capture_truncated_record", "capture ends inside a record")       \
@@ -93,6 +95,8 @@ namespace medtap {
   X(DicomTooManyContexts, "dicom_too_many_contexts", "over 128 presentation contexts")        \
   X(AnalyzerOutOfSync, "analyzer_out_of_sync", "analyzer lost sync; dropped for the flow")    \
   X(AnalyzerProbeLimit, "analyzer_probe_limit", "probe window used up with no protocol found")
+
+// clang-format on
 
 enum class Anomaly : uint16_t {
 #define MEDTAP_ANOMALY_ENUM(name, id, text) name,
