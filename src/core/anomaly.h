@@ -93,6 +93,19 @@ namespace medtap {
   X(DicomMalformedDataSet, "dicom_malformed_data_set", "data set element or nesting bad")     \
   X(DicomLongField, "dicom_long_field", "AE/UID/patient value beyond limit; cut")             \
   X(DicomTooManyContexts, "dicom_too_many_contexts", "over 128 presentation contexts")        \
+  X(RpcBadRecordMark, "rpc_bad_record_mark", "record mark length 0 or beyond limit")          \
+  X(RpcTruncatedRecord, "rpc_truncated_record", "RPC record cut by a gap or end")             \
+  X(RpcLostSync, "rpc_lost_sync", "gap in RPC over TCP; direction ignored")                   \
+  X(RpcMalformedMessage, "rpc_malformed_message", "not an RPC call/reply header")             \
+  X(RpcMalformedBody, "rpc_malformed_body", "RPC args or results do not parse")               \
+  X(RpcUnmatchedReply, "rpc_unmatched_reply", "RPC reply with no pending call")               \
+  X(RpcPendingTableFull, "rpc_pending_table_full", "pending call limit; oldest out")          \
+  X(LpdMalformedCommand, "lpd_malformed_command", "LPD command line bad or too long")         \
+  X(LpdOversizedControlFile, "lpd_oversized_control_file", "control file beyond limit")       \
+  X(LpdTruncatedJob, "lpd_truncated_job", "LPD file cut by a gap or end")                     \
+  X(ContecBadBlock, "contec_bad_block", "Contec marker or length invalid")                    \
+  X(ContecShortBlock, "contec_short_block", "Contec block shorter than layout")               \
+  X(ContecTruncatedBlock, "contec_truncated_block", "Contec block cut by gap or end")         \
   X(AnalyzerOutOfSync, "analyzer_out_of_sync", "analyzer lost sync; dropped for the flow")    \
   X(AnalyzerProbeLimit, "analyzer_probe_limit", "probe window used up with no protocol found")
 
