@@ -13,7 +13,6 @@
 
 #include "analyzers/dicom/dicom_analyzer.h"
 #include "analyzers/dicom/pdu_framer.h"
-#include "analyzers/dispatcher.h"
 #include "sinks/eve_writer.h"
 
 namespace {
@@ -34,6 +33,12 @@ class LineSink : public events::EventSink {
 constexpr dicom::PduLimits kPduLimits{.max_buffered_pdu = 2048};
 constexpr dicom::AssemblerLimits kMessageLimits{.max_command_set = 256};
 
+events::FlowRef tcpFlow() {
+  events::FlowRef ref;
+  ref.proto = 6;  // TCP
+  return ref;
+}
+
 void check(bool ok) {
   if (!ok) std::abort();
 }
@@ -46,9 +51,7 @@ struct Outcome {
 // Feeds `stream` to one direction in chunks of `sizes` (whole when empty).
 Outcome runOneDirection(Bytes stream, Bytes sizes) {
   static const auto phi = privacy::PhiTokenizer::withSecret("fuzz");
-  flow::Flow flow;
-  flow.key.proto = 6;
-  const events::FlowRef ref = Dispatcher::flowRef(flow);
+  const events::FlowRef ref = tcpFlow();
   LineSink sink;
   Outcome out;
   AnalyzerContext ctx{ref, sink, out.anomalies, phi};
@@ -111,9 +114,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // Both directions with gaps.
   static const auto phi = privacy::PhiTokenizer::withSecret("fuzz");
-  flow::Flow flow;
-  flow.key.proto = 6;
-  const events::FlowRef ref = Dispatcher::flowRef(flow);
+  const events::FlowRef ref = tcpFlow();
   LineSink sink;
   AnomalyCounters anomalies;
   AnalyzerContext ctx{ref, sink, anomalies, phi};

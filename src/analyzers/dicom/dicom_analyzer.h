@@ -22,7 +22,8 @@ ProbeResult probe(Bytes first_bytes, Direction dir);
 
 class DicomAnalyzer final : public StreamAnalyzer {
  public:
-  DicomAnalyzer(const PduLimits& pdu_limits = {}, const AssemblerLimits& message_limits = {})
+  explicit DicomAnalyzer(const PduLimits& pdu_limits = {},
+                         const AssemblerLimits& message_limits = {})
       : framers_{PduFramer(pdu_limits), PduFramer(pdu_limits)},
         assemblers_{MessageAssembler(message_limits), MessageAssembler(message_limits)} {}
 
