@@ -26,6 +26,8 @@ inputs[tapirx_dicom_arq_1_find_testclient]=$shared/testdata/dicom_pcap/tapirx/di
 inputs[tapirx_dicom_arq_2_get_testclient]=$shared/testdata/dicom_pcap/tapirx/dicom_arq_2_get_testclient.pcap
 inputs[tapirx_dicom_arq_3_find_bogus_local]=$shared/testdata/dicom_pcap/tapirx/dicom_arq_3_find_bogus_local.pcap
 inputs[tapirx_dicom_arq_4_get_bogus_local]=$shared/testdata/dicom_pcap/tapirx/dicom_arq_4_get_bogus_local.pcap
+inputs[zeek_mount_unmount]=$shared/testdata/nfs_rpc/zeek/mount-unmount.pcap
+inputs[zeek_nfs_base]=$shared/testdata/nfs_rpc/zeek/nfs_base.pcap
 
 passed=0
 failed=0
