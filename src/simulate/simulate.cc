@@ -1,6 +1,7 @@
 #include "simulate/simulate.h"
 
 #include <algorithm>
+#include <exception>
 #include <memory>
 
 #include "simulate/device.h"
@@ -119,7 +120,14 @@ Result<SimulateSummary> simulate(const SimulateOptions& options) {
   }
 
   const Timestamp start = profiles->ward.start;
-  const StopReason stop = world->run(start + options.duration, options.size_bytes);
+  StopReason stop;
+  try {
+    stop = world->run(start + options.duration, options.size_bytes);
+  } catch (const std::exception& e) {
+    // A broken invariant (a queue bound hit): a simulator bug, reported, never a crash.
+    (void)writer.close();
+    return Error{std::string("internal error: ") + e.what()};
+  }
   // A run stopped by its duration covers all of it, even if the last event came earlier.
   const Timestamp end = stop == StopReason::Duration ? start + options.duration : world->now();
   if (auto st = writer.close(); !st) return Error{st.error()};

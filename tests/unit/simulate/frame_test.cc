@@ -33,14 +33,14 @@ uint64_t pseudo(const uint8_t* ip, uint8_t proto, size_t l4_len) {
          l4_len;
 }
 
-TEST(FrameTest, Rfc1071ExampleSum) {
+TEST(SimulateFrameTest, Rfc1071ExampleSum) {
   // RFC 1071 3: the bytes 00 01 f2 03 f4 f5 f6 f7 sum to ddf2 (folded).
   const std::array<uint8_t, 8> b{0x00, 0x01, 0xF2, 0x03, 0xF4, 0xF5, 0xF6, 0xF7};
   EXPECT_EQ(onesComplementSum(b.data(), b.size()), 0xDDF2u);
   EXPECT_EQ(finishChecksum(0xDDF2), 0x220D);
 }
 
-TEST(FrameTest, TcpFrameHasValidChecksumsAndFields) {
+TEST(SimulateFrameTest, TcpFrameHasValidChecksumsAndFields) {
   std::vector<uint8_t> buf(kMaxFrameBytes);
   TcpHeaderFields t;
   t.src_port = 40000;
@@ -65,7 +65,7 @@ TEST(FrameTest, TcpFrameHasValidChecksumsAndFields) {
   EXPECT_EQ(asChars(f.subspan(58)), payload);
 }
 
-TEST(FrameTest, ShortFramesArePaddedAndUdpChecksumIsValid) {
+TEST(SimulateFrameTest, ShortFramesArePaddedAndUdpChecksumIsValid) {
   std::vector<uint8_t> buf(kMaxFrameBytes, 0xEE);
   const std::string payload = "x";
   const size_t len = writeUdpFrame(buf.data(), header(), 123, 123, asBytes(payload));
@@ -75,7 +75,7 @@ TEST(FrameTest, ShortFramesArePaddedAndUdpChecksumIsValid) {
   EXPECT_TRUE(checksumValid(&buf[34], 9, pseudo(&buf[14], 17, 9)));
 }
 
-TEST(FrameTest, ArpRequestLayout) {
+TEST(SimulateFrameTest, ArpRequestLayout) {
   std::vector<uint8_t> buf(kMaxFrameBytes);
   MacAddress bcast;
   bcast.bytes.fill(0xFF);

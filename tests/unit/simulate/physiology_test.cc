@@ -12,7 +12,7 @@
 namespace medtap::simulate {
 namespace {
 
-TEST(PhysiologyTest, VitalsStayPlausibleAndAgree) {
+TEST(SimulatePhysiologyTest, VitalsStayPlausibleAndAgree) {
   const Timestamp start = fromCivil(2025, 11, 25, 8, 0, 0);
   int probe_off = 0, nibp = 0, paced = 0;
   for (int patient = 0; patient < 40; ++patient) {
@@ -57,7 +57,7 @@ TEST(PhysiologyTest, VitalsStayPlausibleAndAgree) {
   EXPECT_GT(nibp, 40 * 4 * 2);  // at least every 30 minutes
 }
 
-TEST(PhysiologyTest, PatientsAreObviouslySynthetic) {
+TEST(SimulatePhysiologyTest, PatientsAreObviouslySynthetic) {
   Rng rng(9);
   for (int i = 0; i < 50; ++i) {
     const Patient p = makePatient(rng, i);

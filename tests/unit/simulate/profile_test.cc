@@ -16,7 +16,7 @@ std::vector<ProfileFile> withReplaced(const std::string& name, const std::string
   return files;
 }
 
-TEST(ProfileTest, EmbeddedProfilesMatchTheDataDirectoryAndLoad) {
+TEST(SimulateProfileTest, EmbeddedProfilesMatchTheDataDirectoryAndLoad) {
   auto from_dir = readProfileDirectory(MEDTAP_SOURCE_DIR "/data/simulate");
   ASSERT_TRUE(from_dir.ok()) << from_dir.error();
   auto a = from_dir.value();
@@ -42,7 +42,7 @@ TEST(ProfileTest, EmbeddedProfilesMatchTheDataDirectoryAndLoad) {
   EXPECT_EQ(contec->contec.stream_port, 515);
 }
 
-TEST(ProfileTest, OuisAreRegisteredToTheVendorsWhereTheRegistryIsInstalled) {
+TEST(SimulateProfileTest, OuisAreRegisteredToTheVendorsWhereTheRegistryIsInstalled) {
   std::ifstream oui("/usr/share/ieee-data/oui.txt");
   if (!oui) GTEST_SKIP() << "ieee-data not installed";
   const std::string registry((std::istreambuf_iterator<char>(oui)), {});
@@ -55,7 +55,7 @@ TEST(ProfileTest, OuisAreRegisteredToTheVendorsWhereTheRegistryIsInstalled) {
   }
 }
 
-TEST(ProfileTest, ErrorsNameTheFileAndTheField) {
+TEST(SimulateProfileTest, ErrorsNameTheFileAndTheField) {
   auto r = loadProfiles(withReplaced("devices/ge-carescape-b650.yaml", "id: x\nvendor: y\n"));
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().find("devices/ge-carescape-b650.yaml"), std::string::npos) << r.error();

@@ -61,7 +61,7 @@ OruMessage monitorMessage(Hl7Dialect dialect, const Patient& p) {
   return m;
 }
 
-TEST(Hl7MessageTest, PcdOruIsMllpFramedWithMdcObservations) {
+TEST(SimulateHl7MessageTest, PcdOruIsMllpFramedWithMdcObservations) {
   Rng rng(1);
   const Patient p = makePatient(rng, 7);
   OruMessage m = monitorMessage(Hl7Dialect::Mdc, p);
@@ -103,7 +103,7 @@ TEST(Hl7MessageTest, PcdOruIsMllpFramedWithMdcObservations) {
   EXPECT_EQ(fields(segs[7])[3], "149530^MDC_PULS_OXIM_PULS_RATE^MDC");
 }
 
-TEST(Hl7MessageTest, LoincDialectAndProbeOffAndNibp) {
+TEST(SimulateHl7MessageTest, LoincDialectAndProbeOffAndNibp) {
   Rng rng(2);
   const Patient p = makePatient(rng, 3);
   OruMessage m = monitorMessage(Hl7Dialect::Loinc, p);
@@ -128,7 +128,7 @@ TEST(Hl7MessageTest, LoincDialectAndProbeOffAndNibp) {
   EXPECT_EQ(msh.size(), 12u);  // no PCD-01 profile fields
 }
 
-TEST(Hl7MessageTest, AckAnswersTheControlIdWithSwappedEndpoints) {
+TEST(SimulateHl7MessageTest, AckAnswersTheControlIdWithSwappedEndpoints) {
   Rng rng(3);
   const Patient p = makePatient(rng, 1);
   const OruMessage m = monitorMessage(Hl7Dialect::Mdc, p);
@@ -143,7 +143,7 @@ TEST(Hl7MessageTest, AckAnswersTheControlIdWithSwappedEndpoints) {
   EXPECT_EQ(segs[1], "MSA|AA|MX-42");
 }
 
-TEST(Hl7MessageTest, EscapingAndEui64) {
+TEST(SimulateHl7MessageTest, EscapingAndEui64) {
   EXPECT_EQ(hl7Escape("a|b^c&d~e\\f"), "a\\F\\b\\S\\c\\T\\d\\R\\e\\E\\f");
   const uint8_t mac[6] = {0x00, 0x09, 0xFB, 0x0A, 0x0B, 0x0C};
   EXPECT_EQ(eui64FromMac(mac), "0009FBFFFE0A0B0C");
@@ -166,7 +166,7 @@ std::vector<std::pair<uint8_t, std::string>> contecBlocks(const std::string& s) 
   return out;
 }
 
-TEST(ContecCmsTest, BlocksFollowTheReverseEngineeredLayout) {
+TEST(SimulateContecCmsTest, BlocksFollowTheReverseEngineeredLayout) {
   Rng rng(4);
   Patient p = makePatient(rng, 9);
   std::string s;
@@ -200,7 +200,7 @@ TEST(ContecCmsTest, BlocksFollowTheReverseEngineeredLayout) {
   EXPECT_TRUE(blocks.back().second.empty());
 }
 
-TEST(DicomUlTest, AssociationAndCStoreFitThePduLimits) {
+TEST(SimulateDicomUlTest, AssociationAndCStoreFitThePduLimits) {
   dicom::Association a;
   a.called_ae = "PACS_ARCHIVE";
   a.calling_ae = "CT_SOMATOM1";
@@ -247,7 +247,7 @@ TEST(DicomUlTest, AssociationAndCStoreFitThePduLimits) {
   EXPECT_EQ(last_flags, 0x02);
 }
 
-TEST(DhcpTest, ClientMessageCarriesTheIdentifyingOptions) {
+TEST(SimulateDhcpTest, ClientMessageCarriesTheIdentifyingOptions) {
   std::string out;
   DhcpFields f;
   f.xid = 0x11223344;
@@ -265,7 +265,7 @@ TEST(DhcpTest, ClientMessageCarriesTheIdentifyingOptions) {
   EXPECT_NE(out.find(std::string("\x37\x04\x01\x03\x06\x0f", 6)), std::string::npos);
 }
 
-TEST(DnsTest, AnswerPointsBackAtTheQuestion) {
+TEST(SimulateDnsTest, AnswerPointsBackAtTheQuestion) {
   std::string q, r;
   appendDnsQuery(q, 0x1234, "ehr.hosp.internal", kDnsTypeA);
   appendDnsResponse(r, 0x1234, "ehr.hosp.internal", kDnsTypeA, 0x0A010514, 300);
@@ -279,7 +279,7 @@ TEST(DnsTest, AnswerPointsBackAtTheQuestion) {
   EXPECT_EQ(readBe32(b, r.size() - 4), 0x0A010514u);
 }
 
-TEST(SunRpcTest, XdrAndRecordMarking) {
+TEST(SimulateSunRpcTest, XdrAndRecordMarking) {
   std::string s;
   rpc::appendOpaque(s, "/pm");
   EXPECT_EQ(s, std::string("\x00\x00\x00\x03/pm\x00", 8));
@@ -298,7 +298,7 @@ TEST(SunRpcTest, XdrAndRecordMarking) {
   EXPECT_EQ(readBe32(b, 24), 1u);  // AUTH_UNIX
 }
 
-TEST(TlsTest, ClientHelloCarriesTheServerName) {
+TEST(SimulateTlsTest, ClientHelloCarriesTheServerName) {
   Rng rng(5);
   std::string ch;
   tls::appendClientHello(ch, rng, "outlook.office365.com", tls::ClientKind::Browser);
@@ -318,7 +318,7 @@ TEST(TlsTest, ClientHelloCarriesTheServerName) {
   EXPECT_EQ(records, 3u);
 }
 
-TEST(LpdTest, JobFollowsRfc1179) {
+TEST(SimulateLpdTest, JobFollowsRfc1179) {
   const auto steps = lpd::printJob("raw", "ICU-WS01", "nurse1", 7, "Handover", "%!PS\n");
   ASSERT_EQ(steps.size(), 10u);
   EXPECT_EQ(steps[0].bytes, "\x02raw\n");
@@ -331,7 +331,7 @@ TEST(LpdTest, JobFollowsRfc1179) {
   for (size_t i = 1; i < steps.size(); i += 2) EXPECT_EQ(steps[i].bytes, std::string(1, '\0'));
 }
 
-TEST(SimTimeTest, CivilAndProtocolForms) {
+TEST(SimulateSimTimeTest, CivilAndProtocolForms) {
   const Timestamp t = fromCivil(2025, 11, 25, 8, 0, 0) + Duration{123'456'789};
   std::string s;
   appendHl7Time(s, t, Hl7Zone::Utc);

@@ -7,7 +7,7 @@
 namespace medtap::simulate {
 namespace {
 
-TEST(RngTest, SameSeedSameSequenceAndDifferentSeedsDiffer) {
+TEST(SimulateRngTest, SameSeedSameSequenceAndDifferentSeedsDiffer) {
   Rng a(42), b(42), c(43);
   bool any_diff = false;
   for (int i = 0; i < 100; ++i) {
@@ -18,7 +18,7 @@ TEST(RngTest, SameSeedSameSequenceAndDifferentSeedsDiffer) {
   EXPECT_TRUE(any_diff);
 }
 
-TEST(RngTest, KnownFirstValuesPinTheAlgorithm) {
+TEST(SimulateRngTest, KnownFirstValuesPinTheAlgorithm) {
   // If these change, every capture changes: the determinism contract across versions.
   uint64_t sm = 0;
   EXPECT_EQ(splitMix64(sm), 0xE220A8397B1DCDAFULL);  // SplitMix64 reference, seed 0
@@ -29,14 +29,14 @@ TEST(RngTest, KnownFirstValuesPinTheAlgorithm) {
   EXPECT_NE(first, 0u);
 }
 
-TEST(RngTest, ForksAreIndependentAndStable) {
+TEST(SimulateRngTest, ForksAreIndependentAndStable) {
   Rng base(7);
   Rng f1 = base.fork(1), f1b = base.fork(1), f2 = base.fork(2);
   EXPECT_EQ(f1.next(), f1b.next());
   EXPECT_NE(f1.next(), f2.next());
 }
 
-TEST(RngTest, RangeStaysInBoundsAndCoversThem) {
+TEST(SimulateRngTest, RangeStaysInBoundsAndCoversThem) {
   Rng r(1);
   bool seen_lo = false, seen_hi = false;
   for (int i = 0; i < 10000; ++i) {
@@ -49,7 +49,7 @@ TEST(RngTest, RangeStaysInBoundsAndCoversThem) {
   EXPECT_TRUE(seen_lo && seen_hi);
 }
 
-TEST(RngTest, NormalHasTheRequestedMeanAndSpread) {
+TEST(SimulateRngTest, NormalHasTheRequestedMeanAndSpread) {
   Rng r(3);
   double sum = 0, sq = 0;
   constexpr int kN = 20000;
@@ -64,13 +64,13 @@ TEST(RngTest, NormalHasTheRequestedMeanAndSpread) {
   EXPECT_NEAR(sd, 2.0, 0.05);
 }
 
-TEST(RngTest, OwnLogarithmMatchesLibm) {
+TEST(SimulateRngTest, OwnLogarithmMatchesLibm) {
   for (double x : {1e-300, 1e-9, 0.001, 0.25, 0.5, 0.75, 0.999999, 1.0}) {
     EXPECT_NEAR(Rng::naturalLog(x), std::log(x), 1e-9 * std::max(1.0, std::fabs(std::log(x)))) << x;
   }
 }
 
-TEST(RngTest, ExponentialHasTheRequestedMean) {
+TEST(SimulateRngTest, ExponentialHasTheRequestedMean) {
   Rng r(5);
   double sum = 0;
   constexpr int kN = 20000;

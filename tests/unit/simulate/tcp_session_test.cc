@@ -30,7 +30,7 @@ Host makeHost(const char* name, uint8_t last_octet, Site site, StackKind kind) {
   return h;
 }
 
-class TcpSessionTest : public ::testing::Test {
+class SimulateTcpSessionTest : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = ::testing::TempDir() + "tcp_session_test_" +
@@ -95,7 +95,7 @@ std::string reassemble(const std::vector<testing::Record>& recs, uint16_t src_po
   return out;
 }
 
-TEST_F(TcpSessionTest, HandshakeTransferReplyAndClose) {
+TEST_F(SimulateTcpSessionTest, HandshakeTransferReplyAndClose) {
   Host& c = net_.addHost(makeHost("ws", 20, Site::Lan, StackKind::Windows));
   Host& s = net_.addHost(makeHost("pacs", 30, Site::Lan, StackKind::Linux));
   TcpSession session(net_, frames_, rng_, c, s, 104, 0.0);
@@ -138,7 +138,7 @@ TEST_F(TcpSessionTest, HandshakeTransferReplyAndClose) {
   EXPECT_EQ(last.seq, client_isn + 1 + data.size() + 1);
 }
 
-TEST_F(TcpSessionTest, LossIsRepairedByRetransmissionAndTheStreamStaysWhole) {
+TEST_F(SimulateTcpSessionTest, LossIsRepairedByRetransmissionAndTheStreamStaysWhole) {
   Host& c = net_.addHost(makeHost("ct", 40, Site::Lan, StackKind::Linux));
   Host& s = net_.addHost(makeHost("pacs", 30, Site::Lan, StackKind::Linux));
   TcpSession session(net_, frames_, rng_, c, s, 104, 0.02);
@@ -174,7 +174,7 @@ TEST_F(TcpSessionTest, LossIsRepairedByRetransmissionAndTheStreamStaysWhole) {
   EXPECT_EQ(max_ack, isn + 1 + 4 * data.size());
 }
 
-TEST_F(TcpSessionTest, LossAfterTheCapturePointShowsTheSegmentTwice) {
+TEST_F(SimulateTcpSessionTest, LossAfterTheCapturePointShowsTheSegmentTwice) {
   Host& c = net_.addHost(makeHost("ws", 40, Site::Lan, StackKind::Linux));
   Host& s = net_.addHost(makeHost("srv", 30, Site::Lan, StackKind::Linux));
   TcpSession session(net_, frames_, rng_, c, s, 443, 0.02);
@@ -189,7 +189,7 @@ TEST_F(TcpSessionTest, LossAfterTheCapturePointShowsTheSegmentTwice) {
   EXPECT_EQ(static_cast<uint64_t>(retx), session.retransmissions());
 }
 
-TEST_F(TcpSessionTest, TailOnlyLossSparesTheMiddleOfATransfer) {
+TEST_F(SimulateTcpSessionTest, TailOnlyLossSparesTheMiddleOfATransfer) {
   Host& c = net_.addHost(makeHost("ct", 40, Site::Lan, StackKind::Linux));
   Host& s = net_.addHost(makeHost("pacs", 30, Site::Lan, StackKind::Linux));
   TcpSession session(net_, frames_, rng_, c, s, 104, 0.5);
@@ -219,7 +219,7 @@ TEST_F(TcpSessionTest, TailOnlyLossSparesTheMiddleOfATransfer) {
   EXPECT_GT(doubled, 0);
 }
 
-TEST_F(TcpSessionTest, TimestampsWhenBothStacksDoThem) {
+TEST_F(SimulateTcpSessionTest, TimestampsWhenBothStacksDoThem) {
   Host& a = net_.addHost(makeHost("linux-a", 40, Site::Lan, StackKind::Linux));
   Host& b = net_.addHost(makeHost("linux-b", 41, Site::Lan, StackKind::Linux));
   Host& w = net_.addHost(makeHost("windows", 42, Site::Lan, StackKind::Windows));
@@ -253,7 +253,7 @@ TEST_F(TcpSessionTest, TimestampsWhenBothStacksDoThem) {
   EXPECT_GT(without_ts, 5);
 }
 
-TEST_F(TcpSessionTest, OffSitePeerAppearsBehindTheRouter) {
+TEST_F(SimulateTcpSessionTest, OffSitePeerAppearsBehindTheRouter) {
   Host& c = net_.addHost(makeHost("monitor", 50, Site::Lan, StackKind::Embedded));
   Host& s = net_.addHost(makeHost("cms", 0, Site::Remote, StackKind::Linux));
   TcpSession session(net_, frames_, rng_, c, s, 515, 0.0);
@@ -284,7 +284,7 @@ TEST_F(TcpSessionTest, OffSitePeerAppearsBehindTheRouter) {
   EXPECT_LT((t - start).ns, milliseconds(700).ns);
 }
 
-TEST_F(TcpSessionTest, ProbesAnswerByPortState) {
+TEST_F(SimulateTcpSessionTest, ProbesAnswerByPortState) {
   Host& c = net_.addHost(makeHost("scanner", 60, Site::Lan, StackKind::Windows));
   Host& s = net_.addHost(makeHost("target", 61, Site::Lan, StackKind::Linux));
   const Timestamp t0 = Timestamp::fromSeconds(1'764'057'600);
