@@ -48,9 +48,9 @@ TEST(Registry, EmptyRegistryHasNoProbes) {
 TEST(Registry, RegisterAnalyzersAddsHl7WithItsPortHints) {
   Registry r;
   registerAnalyzers(r);
-  std::set<std::string_view> seen;
+  std::set<std::pair<std::string_view, Transport>> seen;  // one name may serve TCP and UDP
   for (const AnalyzerDef& d : r.analyzers()) {
-    EXPECT_TRUE(seen.insert(d.name).second) << "duplicate " << d.name;
+    EXPECT_TRUE(seen.insert({d.name, d.transport}).second) << "duplicate " << d.name;
     EXPECT_NE(d.probe, nullptr) << d.name;
     if (d.transport == Transport::Tcp) {
       EXPECT_NE(d.make_stream, nullptr) << d.name;
@@ -58,7 +58,7 @@ TEST(Registry, RegisterAnalyzersAddsHl7WithItsPortHints) {
       EXPECT_NE(d.make_datagram, nullptr) << d.name;
     }
   }
-  ASSERT_TRUE(seen.contains("hl7"));
+  ASSERT_TRUE(seen.contains({"hl7", Transport::Tcp}));
   const auto order = r.probeOrder(Transport::Tcp, 2575);
   ASSERT_FALSE(order.empty());
   EXPECT_EQ(order.front()->name, "hl7");
