@@ -106,6 +106,22 @@ namespace medtap {
   X(ContecBadBlock, "contec_bad_block", "Contec marker or length invalid")                    \
   X(ContecShortBlock, "contec_short_block", "Contec block shorter than layout")               \
   X(ContecTruncatedBlock, "contec_truncated_block", "Contec block cut by gap or end")         \
+  X(HttpBadStartLine, "http_bad_start_line", "not a request or status line")                  \
+  X(HttpBadHeaderLine, "http_bad_header_line", "header line malformed; skipped")              \
+  X(HttpOversizedHeader, "http_oversized_header", "header section beyond 64 KiB")             \
+  X(HttpBadContentLength, "http_bad_content_length", "Content-Length not a number")           \
+  X(HttpConflictingContentLength, "http_conflicting_content_length", "CL values differ")      \
+  X(HttpClAndTe, "http_cl_and_te", "both Content-Length and Transfer-Encoding")               \
+  X(HttpBadChunk, "http_bad_chunk", "chunk size or framing malformed")                        \
+  X(HttpTruncatedMessage, "http_truncated_message", "message cut by a gap or the end")        \
+  X(HttpTooManyPendingRequests, "http_too_many_pending_requests", "pipelining limit hit")     \
+  X(HttpUnrequestedResponse, "http_unrequested_response", "response with no request waiting") \
+  X(HttpLongField, "http_long_field", "header value beyond the limit; cut")                   \
+  X(TlsBadRecord, "tls_bad_record", "record header not TLS or length beyond 2^14+2048")       \
+  X(TlsOversizedHandshake, "tls_oversized_handshake", "handshake message beyond the limit")   \
+  X(TlsBadHandshake, "tls_bad_handshake", "Client/ServerHello malformed")                     \
+  X(TlsBadCertificate, "tls_bad_certificate", "Certificate message or DER unparsable")        \
+  X(TlsTruncatedHandshake, "tls_truncated_handshake", "handshake cut by a gap or the end")    \
   X(AnalyzerOutOfSync, "analyzer_out_of_sync", "analyzer lost sync; dropped for the flow")    \
   X(AnalyzerProbeLimit, "analyzer_probe_limit", "probe window used up with no protocol found")
 

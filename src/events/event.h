@@ -17,6 +17,8 @@
 #include "events/flow_record.h"
 #include "events/contec_cms.h"
 #include "events/hl7.h"
+#include "events/http.h"
+#include "events/tls.h"
 #include "events/lpd.h"
 #include "events/nfs.h"
 #include "events/rpc.h"
@@ -37,7 +39,7 @@ struct FlowRef {
 // Every event type, one struct each in events/<type>.h with its EVE name in kEventType. A new
 // type is added here, and gets its EVE writer in sinks/eve_<type>.cc.
 using Body = std::variant<FlowRecord, Hl7Message, ArpBinding, DicomMessage, RpcTransaction, NfsOperation,
-                          LpdJob, ContecCmsBlock>;
+                          LpdJob, ContecCmsBlock, HttpTransaction, TlsHandshake>;
 
 // Which way the bytes an event describes travelled in its flow.
 enum class Direction : uint8_t { Unknown, ToServer, ToClient };

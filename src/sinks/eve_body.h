@@ -11,6 +11,8 @@
 #include "events/flow_record.h"
 #include "events/contec_cms.h"
 #include "events/hl7.h"
+#include "events/http.h"
+#include "events/tls.h"
 #include "events/lpd.h"
 #include "events/nfs.h"
 #include "events/rpc.h"
@@ -21,6 +23,8 @@ namespace medtap::sinks {
 void writeEveBody(JsonWriter& w, const events::FlowRecord& f);
 void writeEveBody(JsonWriter& w, const events::ArpBinding& a);
 void writeEveBody(JsonWriter& w, const events::Hl7Message& m);
+void writeEveBody(JsonWriter& w, const events::HttpTransaction& h);
+void writeEveBody(JsonWriter& w, const events::TlsHandshake& t);
 void writeEveBody(JsonWriter& w, const events::RpcTransaction& t);
 void writeEveBody(JsonWriter& w, const events::NfsOperation& o);
 void writeEveBody(JsonWriter& w, const events::LpdJob& j);
