@@ -95,6 +95,8 @@ Host& Builder::lanHost(const DeviceProfile& p, std::string name, uint32_t ip) {
   h.link_bps = p.link_bps;
   h.stack = tcpStackFor(p.stack);
   h.ip_id = static_cast<uint16_t>(rng_.next());
+  // Each host's ephemeral ports start somewhere in its range (it has been up for a while).
+  h.next_port = static_cast<uint16_t>(rng_.range(h.stack.ephemeral_lo, h.stack.ephemeral_hi));
   h.closed_ports =
       p.stack == StackKind::Windows ? Host::ClosedPorts::Drop : Host::ClosedPorts::Reset;
   return w_.net().addHost(std::move(h));
@@ -112,6 +114,7 @@ Host& Builder::remoteHost(std::string name, uint32_t ip, double latency_ms, int 
   h.link_bps = 200'000'000;
   h.stack = tcpStackFor(stack);
   h.ip_id = static_cast<uint16_t>(rng_.next());
+  h.next_port = static_cast<uint16_t>(rng_.range(h.stack.ephemeral_lo, h.stack.ephemeral_hi));
   return w_.net().addHost(std::move(h));
 }
 
