@@ -458,7 +458,7 @@ TEST(DispatcherWithRealRegistry, LeavesOtherTrafficUnclassified) {
   const auto phi = privacy::PhiTokenizer::withSecret("test");
   Dispatcher d(registry, sink, anomalies, phi);
   flow::Flow f = makeFlow(kTcp, 51000, 2575);  // the HL7 port, but not HL7
-  d.onStreamData(f, O, asBytes("GET / HTTP/1.1\r\n"), Timestamp::fromSeconds(1));
+  d.onStreamData(f, O, asBytes("SSH-2.0-OpenSSH_9.6\r\n"), Timestamp::fromSeconds(1));
   EXPECT_EQ(f.app_proto, "");
   EXPECT_TRUE(sink.events.empty());
 }
