@@ -5,6 +5,8 @@
 
 #include "analyzers/dicom/dicom_analyzer.h"
 #include "analyzers/contec_cms/contec_analyzer.h"
+#include "analyzers/dhcp/dhcp_analyzer.h"
+#include "analyzers/dns/dns_analyzer.h"
 #include "analyzers/hl7/hl7_analyzer.h"
 #include "analyzers/http/http_analyzer.h"
 #include "analyzers/tls/tls_analyzer.h"
@@ -34,6 +36,8 @@ std::vector<const AnalyzerDef*> Registry::probeOrder(Transport t, uint16_t resp_
 // ports no analyzer hints at, so put the cheapest and most specific probes first.
 void registerAnalyzers(Registry& registry) {
   hl7::registerAnalyzer(registry);
+  dhcp::registerAnalyzer(registry);
+  dns::registerAnalyzer(registry);
   tls::registerAnalyzer(registry);
   http::registerAnalyzer(registry);
   rpc::registerAnalyzer(registry);

@@ -122,6 +122,19 @@ namespace medtap {
   X(TlsBadHandshake, "tls_bad_handshake", "Client/ServerHello malformed")                     \
   X(TlsBadCertificate, "tls_bad_certificate", "Certificate message or DER unparsable")        \
   X(TlsTruncatedHandshake, "tls_truncated_handshake", "handshake cut by a gap or the end")    \
+  X(DhcpBadMagicCookie, "dhcp_bad_magic_cookie", "no 63 82 53 63 before the options")         \
+  X(DhcpTruncatedMessage, "dhcp_truncated_message", "shorter than a BOOTP header")            \
+  X(DhcpTruncatedOptions, "dhcp_truncated_options", "option code or length cut short")        \
+  X(DhcpOptionOverrun, "dhcp_option_overrun", "option length beyond its field")               \
+  X(DnsTruncatedMessage, "dns_truncated_message", "DNS header or record cut short")           \
+  X(DnsNamePointerLoop, "dns_name_pointer_loop", "compression pointers loop")                 \
+  X(DnsNameForwardPointer, "dns_name_forward_pointer", "compression pointer points forward")  \
+  X(DnsNameTooManyLabels, "dns_name_too_many_labels", "name with too many labels")            \
+  X(DnsNameTooLong, "dns_name_too_long", "name longer than 255 bytes")                        \
+  X(DnsLabelTooLong, "dns_label_too_long", "label type 01/10 (length over 63)")               \
+  X(DnsTooManyRecords, "dns_too_many_records", "record limit hit; rest not parsed")           \
+  X(DnsTcpBadLength, "dns_tcp_bad_length", "TCP length prefix below a header")                \
+  X(DnsTcpTruncatedMessage, "dns_tcp_truncated_message", "TCP DNS message cut short")         \
   X(AnalyzerOutOfSync, "analyzer_out_of_sync", "analyzer lost sync; dropped for the flow")    \
   X(AnalyzerProbeLimit, "analyzer_probe_limit", "probe window used up with no protocol found")
 

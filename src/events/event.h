@@ -14,6 +14,8 @@
 #include "core/timestamp.h"
 #include "events/arp.h"
 #include "events/dicom.h"
+#include "events/dhcp.h"
+#include "events/dns.h"
 #include "events/flow_record.h"
 #include "events/contec_cms.h"
 #include "events/hl7.h"
@@ -38,7 +40,7 @@ struct FlowRef {
 
 // Every event type, one struct each in events/<type>.h with its EVE name in kEventType. A new
 // type is added here, and gets its EVE writer in sinks/eve_<type>.cc.
-using Body = std::variant<FlowRecord, Hl7Message, ArpBinding, DicomMessage, RpcTransaction, NfsOperation,
+using Body = std::variant<FlowRecord, Hl7Message, ArpBinding, DhcpMessage, DnsMessage, DicomMessage, RpcTransaction, NfsOperation,
                           LpdJob, ContecCmsBlock, HttpTransaction, TlsHandshake>;
 
 // Which way the bytes an event describes travelled in its flow.

@@ -8,6 +8,8 @@
 #include "core/timestamp.h"
 #include "events/arp.h"
 #include "events/dicom.h"
+#include "events/dhcp.h"
+#include "events/dns.h"
 #include "events/flow_record.h"
 #include "events/contec_cms.h"
 #include "events/hl7.h"
@@ -23,6 +25,8 @@ namespace medtap::sinks {
 void writeEveBody(JsonWriter& w, const events::FlowRecord& f);
 void writeEveBody(JsonWriter& w, const events::ArpBinding& a);
 void writeEveBody(JsonWriter& w, const events::Hl7Message& m);
+void writeEveBody(JsonWriter& w, const events::DhcpMessage& m);
+void writeEveBody(JsonWriter& w, const events::DnsMessage& m);
 void writeEveBody(JsonWriter& w, const events::HttpTransaction& h);
 void writeEveBody(JsonWriter& w, const events::TlsHandshake& t);
 void writeEveBody(JsonWriter& w, const events::RpcTransaction& t);
