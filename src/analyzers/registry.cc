@@ -3,15 +3,15 @@
 #include <algorithm>
 #include <utility>
 
-#include "analyzers/dicom/dicom_analyzer.h"
 #include "analyzers/contec_cms/contec_analyzer.h"
 #include "analyzers/dhcp/dhcp_analyzer.h"
+#include "analyzers/dicom/dicom_analyzer.h"
 #include "analyzers/dns/dns_analyzer.h"
 #include "analyzers/hl7/hl7_analyzer.h"
 #include "analyzers/http/http_analyzer.h"
-#include "analyzers/tls/tls_analyzer.h"
 #include "analyzers/lpd/lpd_analyzer.h"
 #include "analyzers/rpc/rpc_analyzer.h"
+#include "analyzers/tls/tls_analyzer.h"
 
 namespace medtap::analyzers {
 

@@ -13,17 +13,17 @@
 #include "core/address.h"
 #include "core/timestamp.h"
 #include "events/arp.h"
-#include "events/dicom.h"
+#include "events/contec_cms.h"
 #include "events/dhcp.h"
+#include "events/dicom.h"
 #include "events/dns.h"
 #include "events/flow_record.h"
-#include "events/contec_cms.h"
 #include "events/hl7.h"
 #include "events/http.h"
-#include "events/tls.h"
 #include "events/lpd.h"
 #include "events/nfs.h"
 #include "events/rpc.h"
+#include "events/tls.h"
 
 namespace medtap::events {
 
@@ -40,8 +40,9 @@ struct FlowRef {
 
 // Every event type, one struct each in events/<type>.h with its EVE name in kEventType. A new
 // type is added here, and gets its EVE writer in sinks/eve_<type>.cc.
-using Body = std::variant<FlowRecord, Hl7Message, ArpBinding, DhcpMessage, DnsMessage, DicomMessage, RpcTransaction, NfsOperation,
-                          LpdJob, ContecCmsBlock, HttpTransaction, TlsHandshake>;
+using Body = std::variant<FlowRecord, Hl7Message, ArpBinding, DhcpMessage, DnsMessage, DicomMessage,
+                          RpcTransaction, NfsOperation, LpdJob, ContecCmsBlock, HttpTransaction,
+                          TlsHandshake>;
 
 // Which way the bytes an event describes travelled in its flow.
 enum class Direction : uint8_t { Unknown, ToServer, ToClient };
