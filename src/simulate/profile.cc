@@ -290,7 +290,9 @@ Result<ProfileSet> loadProfiles(const std::vector<ProfileFile>& files) {
                      [&](const RemoteHostPlan& r) { return r.id == w.ehr_feed_host; })) {
       return Error{"ward.yaml: ehr_feed names unknown remote host " + w.ehr_feed_host};
     }
-    for (const auto& [host, weight] : w.browsing) {
+    for (const auto& entry : w.browsing) {
+      // Not a structured binding: clang 14 cannot capture one in a lambda.
+      const auto& host = entry.first;
       if (std::none_of(w.remote_hosts.begin(), w.remote_hosts.end(),
                        [&](const RemoteHostPlan& r) { return r.id == host; })) {
         return Error{"ward.yaml: browsing names unknown remote host " + host};
