@@ -14,46 +14,18 @@
 #include "analyzers/dispatcher.h"
 #include "analyzers/registry.h"
 #include "capture/file_source.h"
+#include "capture_replay.h"
 #include "decode/decoder.h"
 #include "flow/flow_table.h"
 #include "test_support.h"
 
 namespace medtap::analyzers::fixtures {
 
-struct PcapRun {
-  RecordingSink sink;
-  AnomalyCounters anomalies;
-  template <typename T>
-  std::vector<const T*> bodies() const {
-    std::vector<const T*> out;
-    for (const events::Event& e : sink.events) {
-      if (const auto* b = std::get_if<T>(&e.body)) out.push_back(b);
-    }
-    return out;
-  }
-};
+using PcapRun = CaptureRun;
 
-// `path` is absolute. Flows still open at the end are flushed.
 inline void runPcap(const std::string& path, PcapRun& run) {
-  Registry registry;
-  registerAnalyzers(registry);
   const auto phi = privacy::PhiTokenizer::withSecret("test");
-  Dispatcher dispatcher(registry, run.sink, run.anomalies, phi);
-  flow::FlowTable flows(flow::FlowTableConfig{}, dispatcher, run.anomalies);
-  decode::Decoder decoder(run.anomalies);
-  auto source = capture::openCaptureFile(path, run.anomalies);
-  ASSERT_TRUE(source.ok()) << source.error();
-  capture::RawPacket raw;
-  decode::DecodedPacket packet;
-  Timestamp last;
-  while ((*source)->next(raw) == capture::ReadStatus::Packet) {
-    last = raw.ts;
-    if (decoder.decode(raw, packet) == decode::DecodeResult::Ok &&
-        (packet.l3 == decode::L3::Ipv4 || packet.l3 == decode::L3::Ipv6)) {
-      flows.process(packet);
-    }
-  }
-  flows.flushAll(last);
+  runCapture(path, phi, run);
 }
 
 // tshark -T fields rows (one per matching frame), tab-separated fields, multiple occurrences of a

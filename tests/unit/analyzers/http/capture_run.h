@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "../capture_replay.h"
 #include "../test_support.h"
 #include "analyzers/dispatcher.h"
 #include "analyzers/registry.h"
@@ -19,40 +20,6 @@
 #include "flow/flow_table.h"
 
 namespace medtap::analyzers::fixtures {
-
-struct CaptureRun {
-  RecordingSink sink;
-  AnomalyCounters anomalies;
-  template <typename T>
-  std::vector<const T*> bodies() const {
-    std::vector<const T*> out;
-    for (const events::Event& e : sink.events) {
-      if (const auto* b = std::get_if<T>(&e.body)) out.push_back(b);
-    }
-    return out;
-  }
-};
-
-inline void runCapture(const std::string& path, const privacy::PhiTokenizer& phi, CaptureRun& run) {
-  Registry registry;
-  registerAnalyzers(registry);
-  Dispatcher dispatcher(registry, run.sink, run.anomalies, phi);
-  flow::FlowTable flows(flow::FlowTableConfig{}, dispatcher, run.anomalies);
-  decode::Decoder decoder(run.anomalies);
-  auto source = capture::openCaptureFile(path, run.anomalies);
-  ASSERT_TRUE(source.ok()) << source.error();
-  capture::RawPacket raw;
-  decode::DecodedPacket packet;
-  Timestamp last;
-  while ((*source)->next(raw) == capture::ReadStatus::Packet) {
-    last = raw.ts;
-    if (decoder.decode(raw, packet) == decode::DecodeResult::Ok &&
-        (packet.l3 == decode::L3::Ipv4 || packet.l3 == decode::L3::Ipv6)) {
-      flows.process(packet);
-    }
-  }
-  flows.flushAll(last);
-}
 
 // The separator of a field's occurrences in tsharkRows (tshark -E aggregator).
 constexpr char kAggregator = '\x1e';
