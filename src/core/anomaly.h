@@ -122,6 +122,7 @@ namespace medtap {
   X(TlsBadHandshake, "tls_bad_handshake", "Client/ServerHello malformed")                     \
   X(TlsBadCertificate, "tls_bad_certificate", "Certificate message or DER unparsable")        \
   X(TlsTruncatedHandshake, "tls_truncated_handshake", "handshake cut by a gap or the end")    \
+  X(TlsHandshakeLimit, "tls_handshake_limit", "over 8 handshakes in one flow; flow ignored")  \
   X(DhcpBadMagicCookie, "dhcp_bad_magic_cookie", "no 63 82 53 63 before the options")         \
   X(DhcpTruncatedMessage, "dhcp_truncated_message", "shorter than a BOOTP header")            \
   X(DhcpTruncatedOptions, "dhcp_truncated_options", "option code or length cut short")        \

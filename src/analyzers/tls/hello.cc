@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 
 #include "analyzers/tls/limits.h"
@@ -10,6 +11,13 @@
 namespace medtap::analyzers::tls {
 
 namespace {
+
+constexpr size_t kRandomSize = 32;
+// SHA-256("HelloRetryRequest"), the ServerHello.random of a HelloRetryRequest (RFC 8446 section
+// 4.1.3).
+constexpr std::array<uint8_t, kRandomSize> kHelloRetryRandom = {
+    0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
+    0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C};
 
 // A bounds-checked cursor over a message body: every read fails once past the end, and the
 // failure sticks (checked once at the end of a parse).
@@ -212,7 +220,9 @@ std::optional<ServerHello> parseServerHello(Bytes body) {
   ServerHello sh;
   Reader r(body);
   sh.legacy_version = r.u16();
-  r.take(32);
+  const Bytes random = r.take(kRandomSize);
+  sh.hello_retry_request =
+      std::equal(random.begin(), random.end(), kHelloRetryRandom.begin(), kHelloRetryRandom.end());
   r.vec8();
   sh.cipher = r.u16();
   r.u8();  // legacy_compression_method

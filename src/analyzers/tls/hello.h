@@ -42,6 +42,9 @@ struct ServerHello {
   std::vector<uint16_t> extensions;
   std::optional<uint16_t> selected_version;  // supported_versions
   std::string alpn;
+  // A TLS 1.3 HelloRetryRequest: a ServerHello whose random is the fixed SHA-256 of
+  // "HelloRetryRequest" (RFC 8446 section 4.1.3); the client answers with a second ClientHello.
+  bool hello_retry_request = false;
   // The negotiated version: supported_versions when present, else legacy_version.
   uint16_t version() const { return selected_version.value_or(legacy_version); }
 };

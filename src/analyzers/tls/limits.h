@@ -24,6 +24,14 @@ constexpr uint8_t kServerHello = 2;
 constexpr uint8_t kCertificate = 11;
 constexpr uint8_t kServerHelloDone = 14;
 constexpr size_t kHandshakeHeaderSize = 4;
+constexpr uint16_t kTls13 = 0x0304;
+
+// Handshakes (ClientHellos) reported per flow. A TLS 1.3 connection has at most two in clear (a
+// HelloRetryRequest allows one retry, RFC 8446 section 4.1.4); a TLS <= 1.2 renegotiation is
+// visible only while a direction has not sent its ChangeCipherSpec, so more than a few means a
+// peer replaying hellos (renegotiation floods, CVE-2011-1473). Beyond it: tls_handshake_limit,
+// and the flow is ignored.
+constexpr uint32_t kMaxHandshakesPerFlow = 8;
 
 // Bytes of one handshake message buffered (ClientHello, ServerHello, Certificate; others are
 // skipped unbuffered). The protocol allows 2^24 - 1; real certificate chains are 3-12 KiB and

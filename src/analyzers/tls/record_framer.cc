@@ -42,7 +42,9 @@ FeedResult RecordFramer::feed(Bytes data, RecordCallbacks& cb) {
         }
         content_type_ = header_[0];
         record_left_ = (size_t{header_[3]} << 8) | header_[4];
-        if (content_type_ == kContentChangeCipherSpec || content_type_ == kContentApplicationData) {
+        const bool encrypting = content_type_ == kContentApplicationData ||
+                                (content_type_ == kContentChangeCipherSpec && !tls13_);
+        if (encrypting && !encrypted_) {
           encrypted_ = true;
           cb.onEncrypted();
           if (state_ == State::Stopped) return FeedResult::Consumed;

@@ -19,7 +19,8 @@ class RecordCallbacks {
   // A complete handshake message of type ClientHello, ServerHello, Certificate or
   // ServerHelloDone; `body` (after the 4-byte header) is valid during the call only.
   virtual void onHandshake(uint8_t type, Bytes body) = 0;
-  // A ChangeCipherSpec or application-data record: what follows in this direction is encrypted.
+  // What follows in this direction is encrypted: a ChangeCipherSpec record (TLS <= 1.2) or an
+  // application-data record. Called once per direction.
   virtual void onEncrypted() = 0;
   virtual void onAnomaly(Anomaly a) = 0;
 };
@@ -32,8 +33,13 @@ class RecordFramer {
   // Bytes lost: nothing after can be framed; a handshake message in progress is dropped.
   void gap(RecordCallbacks& cb);
   void end(RecordCallbacks& cb);
-  // Stop looking at this direction (the handshake was reported).
+  // Stop looking at this direction (nothing more of interest can come).
   void stop() { state_ = State::Stopped; }
+  // The connection negotiates TLS 1.3 (a 1.3 ServerHello or a HelloRetryRequest was seen): from
+  // now on a ChangeCipherSpec record is the middlebox-compatibility dummy (RFC 8446 appendix
+  // D.4), sent for instance before a second ClientHello; encryption shows as application-data
+  // records (section 5.2), and handshake records stay plaintext.
+  void setTls13() { tls13_ = true; }
 
  private:
   enum class State : uint8_t { Header, Body, Stopped };
@@ -46,6 +52,7 @@ class RecordFramer {
   uint8_t content_type_ = 0;
   size_t record_left_ = 0;  // bytes of the current record body still to come
   bool encrypted_ = false;  // after ChangeCipherSpec: handshake records are not plaintext
+  bool tls13_ = false;      // see setTls13()
   // Handshake reassembly across records: the current message's header and body.
   std::vector<uint8_t> message_;
   size_t message_skip_ = 0;  // bytes of an uninteresting or oversized message left to skip

@@ -54,113 +54,151 @@ class TlsAnalyzer::Callbacks final : public RecordCallbacks {
 };
 
 FeedResult TlsAnalyzer::feed(AnalyzerContext& ctx, Direction dir, Bytes data, Timestamp ts) {
-  if (emitted_) return FeedResult::Consumed;
+  if (stopped_) return FeedResult::Consumed;
   Callbacks cb(*this, ctx, dir, ts);
   const FeedResult r = framers_[index(dir)].feed(data, cb);
-  if (r == FeedResult::OutOfSync) emit(ctx, ts);
+  if (r == FeedResult::OutOfSync) {
+    emit(ctx, ts);
+    stop();
+  }
   return r;
 }
 
 void TlsAnalyzer::gap(AnalyzerContext& ctx, Direction dir, uint64_t /*length*/, Timestamp ts) {
-  if (emitted_) return;
+  if (stopped_) return;
   Callbacks cb(*this, ctx, dir, ts);
-  framers_[index(dir)].gap(cb);
+  framers_[index(dir)].gap(cb);  // the direction cannot be framed any more
+  onEncrypted(ctx, dir, ts);
 }
 
 void TlsAnalyzer::end(AnalyzerContext& ctx, Direction dir, Timestamp ts) {
   ended_[index(dir)] = true;
-  if (emitted_) return;
+  if (stopped_) return;
   Callbacks cb(*this, ctx, dir, ts);
   framers_[index(dir)].end(cb);
-  if (ended_[0] && ended_[1]) emit(ctx, ts);
-}
-
-events::TlsHandshake& TlsAnalyzer::event() {
-  if (!event_) event_ = std::make_unique<events::TlsHandshake>();
-  return *event_;
+  if (ended_[0] && ended_[1]) {
+    emit(ctx, ts);
+    stop();
+  }
 }
 
 void TlsAnalyzer::onHandshake(AnalyzerContext& ctx, Direction dir, uint8_t type, Bytes body,
                               Timestamp ts) {
+  if (type == kClientHello) {
+    onClientHello(ctx, dir, body, ts);
+    return;
+  }
   const bool from_server = client_ && dir != *client_;
+  if (!from_server || !current_) return;
   switch (type) {
-    case kClientHello: {
-      if (client_) return;  // only the first handshake is reported
-      const auto ch = parseClientHello(body);
-      if (!ch) {
-        ctx.anomalies.add(Anomaly::TlsBadHandshake);
-        return;
-      }
-      client_ = dir;
-      events::TlsHandshake& e = event();
-      e.sni = ch->sni;
-      e.alpn_ts = ch->alpn;
-      e.ja3_string = ja3String(*ch);
-      e.ja3_hash = md5Hex(e.ja3_string);
-      e.ja4 = ja4(*ch);
-      uint16_t offered = ch->legacy_version;
-      for (uint16_t v : ch->supported_versions) {
-        if (!isGrease(v)) offered = std::max(offered, v);
-      }
-      e.version = versionName(offered);
+    case kServerHello:
+      onServerHello(ctx, body, ts);
       return;
-    }
-    case kServerHello: {
-      if (!from_server || server_hello_) return;
-      const auto sh = parseServerHello(body);
-      if (!sh) {
-        ctx.anomalies.add(Anomaly::TlsBadHandshake);
-        return;
-      }
-      server_hello_ = true;
-      events::TlsHandshake& e = event();
-      e.version = versionName(sh->version());
-      e.ja3s_string = ja3sString(*sh);
-      e.ja3s_hash = md5Hex(e.ja3s_string);
-      if (!sh->alpn.empty()) e.alpn_tc = {sh->alpn};
-      if (sh->version() == 0x0304) emit(ctx, ts);  // certificate and the rest are encrypted
+    case kCertificate:
+      onCertificate(ctx, body);
       return;
-    }
-    case kCertificate: {
-      if (!from_server || certificate_) return;
-      certificate_ = true;
-      const Bytes der = firstCertificate(body);
-      CertificateInfo info;
-      if (der.empty() || !parseCertificate(der, info)) {
-        ctx.anomalies.add(Anomaly::TlsBadCertificate);
-        return;
-      }
-      events::TlsHandshake& e = event();
-      e.subject = std::move(info.subject);
-      e.issuerdn = std::move(info.issuerdn);
-      e.serial = std::move(info.serial);
-      e.fingerprint = std::move(info.fingerprint);
-      e.notbefore = std::move(info.notbefore);
-      e.notafter = std::move(info.notafter);
-      e.subjectaltname = std::move(info.subjectaltname);
-      return;
-    }
     case kServerHelloDone:
-      if (from_server) emit(ctx, ts);
+      emit(ctx, ts);
       return;
     default:
       return;
   }
 }
 
+void TlsAnalyzer::onClientHello(AnalyzerContext& ctx, Direction dir, Bytes body, Timestamp ts) {
+  if (client_ && dir != *client_) return;  // the server does not send one
+  const auto ch = parseClientHello(body);
+  if (!ch) {
+    ctx.anomalies.add(Anomaly::TlsBadHandshake);
+    return;
+  }
+  emit(ctx, ts);  // the previous handshake, if the server's part did not close it
+  if (handshakes_ == kMaxHandshakesPerFlow) {
+    ctx.anomalies.add(Anomaly::TlsHandshakeLimit);
+    stop();
+    return;
+  }
+  ++handshakes_;
+  client_ = dir;
+  current_ = std::make_unique<Handshake>();
+  events::TlsHandshake& e = current_->event;
+  e.sni = ch->sni;
+  e.alpn_ts = ch->alpn;
+  e.ja3_string = ja3String(*ch);
+  e.ja3_hash = md5Hex(e.ja3_string);
+  e.ja4 = ja4(*ch);
+  uint16_t offered = ch->legacy_version;
+  for (uint16_t v : ch->supported_versions) {
+    if (!isGrease(v)) offered = std::max(offered, v);
+  }
+  e.version = versionName(offered);
+}
+
+void TlsAnalyzer::onServerHello(AnalyzerContext& ctx, Bytes body, Timestamp ts) {
+  if (current_->server_hello) return;
+  const auto sh = parseServerHello(body);
+  if (!sh) {
+    ctx.anomalies.add(Anomaly::TlsBadHandshake);
+    return;
+  }
+  current_->server_hello = true;
+  events::TlsHandshake& e = current_->event;
+  e.version = versionName(sh->version());
+  e.ja3s_string = ja3sString(*sh);
+  e.ja3s_hash = md5Hex(e.ja3s_string);
+  if (!sh->alpn.empty()) e.alpn_tc = {sh->alpn};
+  if (sh->hello_retry_request) {
+    // The client's second ClientHello starts the next handshake, after a dummy ChangeCipherSpec.
+    for (RecordFramer& f : framers_) f.setTls13();
+    emit(ctx, ts);
+  } else if (sh->version() == kTls13) {
+    // Everything after a TLS 1.3 ServerHello is encrypted, in both directions.
+    emit(ctx, ts);
+    stop();
+  }
+}
+
+void TlsAnalyzer::onCertificate(AnalyzerContext& ctx, Bytes body) {
+  if (current_->certificate) return;
+  current_->certificate = true;
+  const Bytes der = firstCertificate(body);
+  CertificateInfo info;
+  if (der.empty() || !parseCertificate(der, info)) {
+    ctx.anomalies.add(Anomaly::TlsBadCertificate);
+    return;
+  }
+  events::TlsHandshake& e = current_->event;
+  e.subject = std::move(info.subject);
+  e.issuerdn = std::move(info.issuerdn);
+  e.serial = std::move(info.serial);
+  e.fingerprint = std::move(info.fingerprint);
+  e.notbefore = std::move(info.notbefore);
+  e.notafter = std::move(info.notafter);
+  e.subjectaltname = std::move(info.subjectaltname);
+}
+
+// `dir` sends no more plaintext handshake messages (encrypted, or cut by a gap).
 void TlsAnalyzer::onEncrypted(AnalyzerContext& ctx, Direction dir, Timestamp ts) {
-  if (client_ && dir != *client_ && server_hello_) emit(ctx, ts);
+  encrypted_[index(dir)] = true;
+  const bool from_server = client_ && dir != *client_;
+  if (from_server && current_ && current_->server_hello) emit(ctx, ts);
+  if (encrypted_[0] && encrypted_[1]) {
+    emit(ctx, ts);
+    stop();
+  }
 }
 
 void TlsAnalyzer::emit(AnalyzerContext& ctx, Timestamp ts) {
-  if (emitted_) return;
-  emitted_ = true;
-  for (RecordFramer& f : framers_) f.stop();
-  if (!event_) return;
-  events::Event ev{ts, ctx.flow, std::move(*event_)};
-  ev.direction = server_hello_ ? events::Direction::ToClient : events::Direction::ToServer;
+  if (!current_) return;
+  events::Event ev{ts, ctx.flow, std::move(current_->event)};
+  ev.direction = current_->server_hello ? events::Direction::ToClient : events::Direction::ToServer;
+  current_.reset();
   ctx.events.emit(ev);
-  event_.reset();
+}
+
+void TlsAnalyzer::stop() {
+  stopped_ = true;
+  for (RecordFramer& f : framers_) f.stop();
 }
 
 void registerAnalyzer(Registry& registry) {

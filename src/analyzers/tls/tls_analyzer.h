@@ -1,6 +1,6 @@
 // The TLS analyzer: frames both directions into records and handshake messages (RecordFramer),
-// reads the ClientHello (SNI, ALPN, JA3, JA4), the ServerHello (version, JA3S, ALPN) and, when it
-// travels in clear (TLS <= 1.2), the server certificate, and emits one `tls` event per handshake.
+// reads each ClientHello (SNI, ALPN, JA3, JA4), ServerHello (version, JA3S, ALPN) and, when it
+// travels in clear (TLS <= 1.2), server certificate, and emits one `tls` event per handshake.
 #pragma once
 
 #include <array>
@@ -21,9 +21,15 @@ ProbeResult probe(Bytes first_bytes, Direction dir);
 
 class TlsAnalyzer final : public StreamAnalyzer {
  public:
-  // The event is emitted when the server's part of the handshake is known: at ServerHelloDone,
-  // at a TLS 1.3 ServerHello (the rest is encrypted), when the server starts encrypting, or when
-  // the flow ends; then both directions are ignored.
+  // One `tls` event per handshake seen in clear: each ClientHello starts one (a second
+  // ClientHello after a TLS 1.3 HelloRetryRequest, a renegotiation in TLS <= 1.2 before the
+  // ChangeCipherSpec), completed by the server's part of it. A handshake is emitted when the
+  // server's part is known: at ServerHelloDone, at a HelloRetryRequest, at a TLS 1.3 ServerHello
+  // (the rest is encrypted), when the server starts encrypting, at the next ClientHello, or when
+  // the flow ends. A direction is parsed until its ChangeCipherSpec (TLS <= 1.2) or its first
+  // application-data record; once both are encrypted, or after a TLS 1.3 ServerHello that is not
+  // a HelloRetryRequest, the flow is ignored. At most
+  // kMaxHandshakesPerFlow handshakes per flow (tls_handshake_limit).
   FeedResult feed(AnalyzerContext& ctx, Direction dir, Bytes data, Timestamp ts) override;
   void gap(AnalyzerContext& ctx, Direction dir, uint64_t length, Timestamp ts) override;
   void end(AnalyzerContext& ctx, Direction dir, Timestamp ts) override;
@@ -33,17 +39,27 @@ class TlsAnalyzer final : public StreamAnalyzer {
   friend class Callbacks;
 
   void onHandshake(AnalyzerContext& ctx, Direction dir, uint8_t type, Bytes body, Timestamp ts);
+  void onClientHello(AnalyzerContext& ctx, Direction dir, Bytes body, Timestamp ts);
+  void onServerHello(AnalyzerContext& ctx, Bytes body, Timestamp ts);
+  void onCertificate(AnalyzerContext& ctx, Bytes body);
   void onEncrypted(AnalyzerContext& ctx, Direction dir, Timestamp ts);
+  // Reports the handshake in progress, if any.
   void emit(AnalyzerContext& ctx, Timestamp ts);
-  events::TlsHandshake& event();
+  void stop();
 
   std::array<RecordFramer, 2> framers_;
   std::array<bool, 2> ended_{};
-  std::optional<Direction> client_;  // the direction that sent the ClientHello
-  bool server_hello_ = false;
-  bool certificate_ = false;
-  bool emitted_ = false;
-  std::unique_ptr<events::TlsHandshake> event_;  // created at the first hello
+  std::array<bool, 2> encrypted_{};
+  std::optional<Direction> client_;  // the direction that sent the first ClientHello
+  bool stopped_ = false;             // nothing more to parse in either direction
+  uint32_t handshakes_ = 0;          // ClientHellos reported or in progress
+  // The handshake in progress: created at its ClientHello, released when emitted.
+  struct Handshake {
+    events::TlsHandshake event;
+    bool server_hello = false;
+    bool certificate = false;
+  };
+  std::unique_ptr<Handshake> current_;
 };
 
 // Adds the "tls" analyzer (TCP; port hints 443, 8443, 4443, 2762 DICOM-TLS, 6443).

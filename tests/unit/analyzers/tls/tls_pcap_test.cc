@@ -27,9 +27,6 @@ const std::map<std::string, std::string> kKnownDifferences = {
     {"PcapPlusPlus/SSL-MultipleRecords1.pcap", "no ClientHello in the capture"},
     {"PcapPlusPlus/SSL-MultipleRecords3.pcap", "no ClientHello in the capture"},
     {"nDPI/tls_missing_ch_frag.pcap", "the ClientHello's first fragment is missing"},
-    // A second ClientHello after a HelloRetryRequest: medtap reports one event per handshake,
-    // from the first ClientHello.
-    {"zeek/hrr.pcap", "second ClientHello after HelloRetryRequest not reported"},
     // TLS after SMTP STARTTLS: the flow is SMTP from its first byte (no SMTP analyzer yet).
     {"zeek/smtp-starttls.pcap", "STARTTLS upgrade inside SMTP"},
     // TLS on port 80: tshark dissects it as HTTP by port; medtap recognises the content.
