@@ -30,6 +30,9 @@ inputs[tapirx_dicom_arq_3_find_bogus_local]=$shared/testdata/dicom_pcap/tapirx/d
 inputs[tapirx_dicom_arq_4_get_bogus_local]=$shared/testdata/dicom_pcap/tapirx/dicom_arq_4_get_bogus_local.pcap
 inputs[zeek_mount_unmount]=$shared/testdata/nfs_rpc/zeek/mount-unmount.pcap
 inputs[zeek_nfs_base]=$shared/testdata/nfs_rpc/zeek/nfs_base.pcap
+inputs[zeek_dhcp]=$shared/testdata/dhcp/zeek/dhcp.pcap
+inputs[tcpdump_dns_udp]=$shared/testdata/dns/tcpdump/dns_udp.pcap
+inputs[tcpdump_dns_tcp]=$shared/testdata/dns/tcpdump/dns_tcp.pcap
 
 passed=0
 failed=0
