@@ -6,20 +6,13 @@
 #include <string>
 #include <vector>
 
-#include "analyzers/dispatcher.h"
-#include "analyzers/registry.h"
-#include "capture/file_source.h"
-#include "decode/decoder.h"
-#include "flow/flow_table.h"
+#include "capture_replay.h"
 #include "sinks/eve_writer.h"
-#include "test_support.h"
 
 namespace medtap::analyzers {
 namespace {
 
-struct CaptureRun {
-  fixtures::RecordingSink sink;
-  AnomalyCounters anomalies;
+struct CaptureRun : fixtures::CaptureRun {
   std::vector<std::string> types() const {
     std::vector<std::string> out;
     for (const auto* m : sink.hl7()) out.push_back(m->message_type);
@@ -27,66 +20,16 @@ struct CaptureRun {
   }
 };
 
-// Passes everything to the dispatcher and records each ended flow's app_proto, as the
-// pipeline's flow event would show it.
-class Callbacks : public flow::FlowCallbacks {
- public:
-  explicit Callbacks(Dispatcher& d) : d_(d) {}
-  void onStreamData(flow::Flow& f, Direction dir, Bytes data, Timestamp ts) override {
-    d_.onStreamData(f, dir, data, ts);
-  }
-  void onStreamGap(flow::Flow& f, Direction dir, uint64_t len, Timestamp ts) override {
-    d_.onStreamGap(f, dir, len, ts);
-  }
-  void onStreamEnd(flow::Flow& f, Direction dir, Timestamp ts) override {
-    d_.onStreamEnd(f, dir, ts);
-  }
-  void onDatagram(flow::Flow& f, Direction dir, const decode::DecodedPacket& p) override {
-    d_.onDatagram(f, dir, p);
-  }
-  void onFlowEnd(flow::Flow& f, flow::EndReason reason, Timestamp ts) override {
-    d_.onFlowEnd(f, reason, ts);
-    app_protos.emplace_back(f.app_proto);
-  }
-  std::vector<std::string> app_protos;
-
- private:
-  Dispatcher& d_;
-};
-
-// Runs one capture; `app_protos` gets each flow's app_proto as it ends.
-void runCapture(const std::string& relative, CaptureRun& run,
-                std::vector<std::string>& app_protos) {
-  Registry registry;
-  registerAnalyzers(registry);
-  const auto phi = privacy::PhiTokenizer::withSecret("test");
-  Dispatcher dispatcher(registry, run.sink, run.anomalies, phi);
-  Callbacks callbacks(dispatcher);
-  flow::FlowTable flows(flow::FlowTableConfig{}, callbacks, run.anomalies);
-  decode::Decoder decoder(run.anomalies);
-  auto source = capture::openCaptureFile(
-      std::string(MEDTAP_SHARED_DIR) + "/testdata/hl7_pcap/" + relative, run.anomalies);
-  ASSERT_TRUE(source.ok()) << source.error();
-  capture::RawPacket raw;
-  decode::DecodedPacket packet;
-  Timestamp last;
-  while ((*source)->next(raw) == capture::ReadStatus::Packet) {
-    last = raw.ts;
-    if (decoder.decode(raw, packet) == decode::DecodeResult::Ok &&
-        (packet.l3 == decode::L3::Ipv4 || packet.l3 == decode::L3::Ipv6)) {
-      flows.process(packet);
-    }
-  }
-  flows.flushAll(last);
-  app_protos = callbacks.app_protos;
+// Runs one capture of ../shared/testdata/hl7_pcap.
+void runHl7Capture(const std::string& relative, CaptureRun& run) {
+  fixtures::runCapture(std::string(MEDTAP_SHARED_DIR) + "/testdata/hl7_pcap/" + relative, run);
 }
 
 TEST(Hl7Captures, AdtAndAck) {
   CaptureRun run;
-  std::vector<std::string> app_protos;
-  runCapture("nDPI/hl7.pcap", run, app_protos);
+  runHl7Capture("nDPI/hl7.pcap", run);
   EXPECT_EQ(run.types(), (std::vector<std::string>{"ADT^A01", "ACK"}));  // MSH-9 is "ACK"
-  EXPECT_EQ(app_protos, std::vector<std::string>{"hl7"});
+  EXPECT_EQ(run.app_protos, std::vector<std::string>{"hl7"});
   const auto hl7 = run.sink.hl7();
   ASSERT_EQ(hl7.size(), 2u);
   EXPECT_EQ(hl7[1]->ack_code, "AA");
@@ -105,8 +48,7 @@ TEST(Hl7Captures, AdtAndAck) {
 // the ACK is frame 7.
 TEST(Hl7Captures, OruSplitAcrossSegments) {
   CaptureRun run;
-  std::vector<std::string> app_protos;
-  runCapture("tapirx/HL7-ORU.pcap", run, app_protos);
+  runHl7Capture("tapirx/HL7-ORU.pcap", run);
   EXPECT_EQ(run.types(), (std::vector<std::string>{"ORU^R01", "ACK"}));
   const auto hl7 = run.sink.hl7();
   ASSERT_EQ(hl7.size(), 2u);
@@ -122,10 +64,9 @@ TEST(Hl7Captures, EveryCaptureGivesTwoMessages) {
   for (const char* name :
        {"tapirx/HL7-ADT-UDI-OBX.pcap", "tapirx/HL7-ADT-UDI-PRT.pcap", "tapirx/HL7-ORM.pcap"}) {
     CaptureRun run;
-    std::vector<std::string> app_protos;
-    runCapture(name, run, app_protos);
+    runHl7Capture(name, run);
     EXPECT_EQ(run.sink.hl7().size(), 2u) << name;
-    EXPECT_EQ(app_protos, std::vector<std::string>{"hl7"}) << name;
+    EXPECT_EQ(run.app_protos, std::vector<std::string>{"hl7"}) << name;
   }
 }
 
@@ -155,8 +96,7 @@ TEST(Hl7Captures, AgreeWithTshark) {
   };
   for (const auto& [name, want] : captures) {
     CaptureRun run;
-    std::vector<std::string> app_protos;
-    runCapture(name, run, app_protos);
+    runHl7Capture(name, run);
     const auto hl7 = run.sink.hl7();
     ASSERT_EQ(hl7.size(), want.size()) << name;
     for (size_t i = 0; i < want.size(); ++i) {
@@ -174,8 +114,7 @@ TEST(Hl7Captures, DeviceIdentifiers) {
   for (const auto& [name, source] : std::vector<std::pair<std::string, std::string>>{
            {"tapirx/HL7-ADT-UDI-OBX.pcap", "OBX-18"}, {"tapirx/HL7-ADT-UDI-PRT.pcap", "PRT-16"}}) {
     CaptureRun run;
-    std::vector<std::string> app_protos;
-    runCapture(name, run, app_protos);
+    runHl7Capture(name, run);
     const auto hl7 = run.sink.hl7();
     ASSERT_FALSE(hl7.empty()) << name;
     ASSERT_EQ(hl7[0]->devices.size(), 1u) << name;
@@ -187,8 +126,7 @@ TEST(Hl7Captures, DeviceIdentifiers) {
 // The ORU's seven CBC results: LOINC codes, numbers and units as sent.
 TEST(Hl7Captures, OruObservations) {
   CaptureRun run;
-  std::vector<std::string> app_protos;
-  runCapture("tapirx/HL7-ORU.pcap", run, app_protos);
+  runHl7Capture("tapirx/HL7-ORU.pcap", run);
   const auto hl7 = run.sink.hl7();
   ASSERT_EQ(hl7.size(), 2u);
   const auto& obs = hl7[0]->observations;
@@ -204,8 +142,7 @@ TEST(Hl7Captures, NoPatientDataInEve) {
        {"nDPI/hl7.pcap", "tapirx/HL7-ADT-UDI-OBX.pcap", "tapirx/HL7-ADT-UDI-PRT.pcap",
         "tapirx/HL7-ORM.pcap", "tapirx/HL7-ORU.pcap"}) {
     CaptureRun run;
-    std::vector<std::string> app_protos;
-    runCapture(name, run, app_protos);
+    runHl7Capture(name, run);
     ASSERT_FALSE(run.sink.events.empty()) << name;
     bool have_patient = false;
     for (const events::Event& e : run.sink.events) {

@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "../pcap_run.h"
+#include "../capture_replay.h"
+#include "../tshark_fields.h"
 #include "events/dhcp.h"
 
 namespace medtap::analyzers {
@@ -36,10 +37,11 @@ const std::vector<std::string> kFields = {
     "dhcp.type",                                              // 19
 };
 
+// A list as tshark's repeated field.
 std::string join(const std::vector<IpAddress>& list) {
   std::string out;
   for (const IpAddress& a : list) {
-    if (!out.empty()) out += ',';
+    if (!out.empty()) out += fixtures::kAggregator;
     out += a.toString();
   }
   return out;
@@ -66,7 +68,7 @@ std::vector<std::string> asRow(const events::DhcpMessage& m) {
   std::snprintf(id, sizeof id, "0x%08x", m.xid);
   std::string params;
   for (uint8_t p : m.params) {
-    if (!params.empty()) params += ',';
+    if (!params.empty()) params += fixtures::kAggregator;
     params += std::to_string(p);
   }
   return {id,
@@ -104,8 +106,8 @@ std::vector<std::string> normalise(std::vector<std::string> row) {
 void compareWithTshark(const std::string& relative, size_t expected_messages,
                        const std::string& filter = "dhcp") {
   const std::string path = std::string(MEDTAP_SHARED_DIR) + "/testdata/dhcp/" + relative;
-  fixtures::PcapRun run;
-  fixtures::runPcap(path, run);
+  fixtures::CaptureRun run;
+  fixtures::runCapture(path, run);
   const auto ours = run.bodies<events::DhcpMessage>();
   const auto rows = fixtures::tsharkRows(path, filter, kFields);
   ASSERT_EQ(rows.size(), expected_messages) << relative << ": tshark";
@@ -171,14 +173,15 @@ TEST(DhcpCaptures, LeaseQueryAgreesExceptExpiredBadCookie) {
 TEST(DhcpCaptures, BadCookieCounted) {
   const std::string path =
       std::string(MEDTAP_SHARED_DIR) + "/testdata/dhcp/zeek/dhcp_bad_cookie_option_retention.pcap";
-  fixtures::PcapRun run;
-  fixtures::runPcap(path, run);
+  fixtures::CaptureRun run;
+  fixtures::runCapture(path, run);
   EXPECT_GT(run.anomalies.get(Anomaly::DhcpBadMagicCookie), 0u);
 }
 
 TEST(DhcpCaptures, AckBindsMacAndAddress) {
-  fixtures::PcapRun run;
-  fixtures::runPcap(std::string(MEDTAP_SHARED_DIR) + "/testdata/dhcp/tcpdump/dhcp-mud.pcap", run);
+  fixtures::CaptureRun run;
+  fixtures::runCapture(std::string(MEDTAP_SHARED_DIR) + "/testdata/dhcp/tcpdump/dhcp-mud.pcap",
+                       run);
   const auto msgs = run.bodies<events::DhcpMessage>();
   ASSERT_EQ(msgs.size(), 2u);
   EXPECT_EQ(msgs[1]->dhcp_type, 5);

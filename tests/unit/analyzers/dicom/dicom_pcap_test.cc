@@ -7,106 +7,30 @@
 // run when tshark is installed.
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "analyzers/dispatcher.h"
-#include "analyzers/registry.h"
-#include "capture/file_source.h"
-#include "decode/decoder.h"
-#include "flow/flow_table.h"
+#include "../capture_replay.h"
+#include "../tshark_fields.h"
 
 namespace medtap::analyzers {
 namespace {
-
-class Sink : public events::EventSink {
- public:
-  void emit(const events::Event& e) override { events.push_back(e); }
-  std::vector<events::Event> events;
-};
-
-class Callbacks : public flow::FlowCallbacks {
- public:
-  explicit Callbacks(Dispatcher& d) : d_(d) {}
-  void onStreamData(flow::Flow& f, Direction dir, Bytes data, Timestamp ts) override {
-    d_.onStreamData(f, dir, data, ts);
-  }
-  void onStreamGap(flow::Flow& f, Direction dir, uint64_t len, Timestamp ts) override {
-    d_.onStreamGap(f, dir, len, ts);
-  }
-  void onStreamEnd(flow::Flow& f, Direction dir, Timestamp ts) override {
-    d_.onStreamEnd(f, dir, ts);
-  }
-  void onDatagram(flow::Flow& f, Direction dir, const decode::DecodedPacket& p) override {
-    d_.onDatagram(f, dir, p);
-  }
-  void onFlowEnd(flow::Flow& f, flow::EndReason reason, Timestamp ts) override {
-    d_.onFlowEnd(f, reason, ts);
-    app_protos.emplace_back(f.app_proto);
-  }
-  std::vector<std::string> app_protos;
-
- private:
-  Dispatcher& d_;
-};
 
 std::string capturePath(const std::string& name) {
   return std::string(MEDTAP_SHARED_DIR) + "/testdata/dicom_pcap/tapirx/" + name;
 }
 
-struct CaptureRun {
-  Sink sink;
-  AnomalyCounters anomalies;
-  std::vector<std::string> app_protos;
-};
-
-void runCapture(const std::string& name, CaptureRun& run) {
-  Registry registry;
-  registerAnalyzers(registry);
-  const auto phi = privacy::PhiTokenizer::withSecret("test");
-  Dispatcher dispatcher(registry, run.sink, run.anomalies, phi);
-  Callbacks callbacks(dispatcher);
-  flow::FlowTable flows(flow::FlowTableConfig{}, callbacks, run.anomalies);
-  decode::Decoder decoder(run.anomalies);
-  auto source = capture::openCaptureFile(capturePath(name), run.anomalies);
-  ASSERT_TRUE(source.ok()) << source.error();
-  capture::RawPacket raw;
-  decode::DecodedPacket packet;
-  Timestamp last;
-  while ((*source)->next(raw) == capture::ReadStatus::Packet) {
-    last = raw.ts;
-    if (decoder.decode(raw, packet) == decode::DecodeResult::Ok &&
-        (packet.l3 == decode::L3::Ipv4 || packet.l3 == decode::L3::Ipv6)) {
-      flows.process(packet);
-    }
-  }
-  flows.flushAll(last);
-  run.app_protos = callbacks.app_protos;
-}
-
 // tshark's abstract syntax UIDs for the capture, in order; empty when tshark is not installed.
+// Each occurrence reads "Name (uid)"; names may hold parentheses themselves ("(Retired)").
 std::vector<std::string> tsharkAbstractSyntaxes(const std::string& name) {
-  const std::string cmd = "tshark -r '" + capturePath(name) +
-                          "' -d tcp.port==104,dicom -Y dicom -T fields -E occurrence=a "
-                          "-e dicom.pctx.abss.syntax 2>/dev/null";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  if (!pipe) return {};
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe.get())) > 0) out.append(buf, n);
-  // "Name (uid),Name (uid),...": the UID is in the last parentheses of each entry.
   std::vector<std::string> uids;
-  size_t pos = 0;
-  while ((pos = out.find(" (1.", pos)) != std::string::npos) {
-    const size_t close = out.find(')', pos);
-    if (close == std::string::npos) break;
-    const std::string uid = out.substr(pos + 2, close - pos - 2);
-    // Names themselves may hold parentheses ("(Retired)"); a UID is digits and dots only.
-    if (uid.find_first_not_of("0123456789.") == std::string::npos) uids.push_back(uid);
-    pos = close;
+  for (const auto& row : fixtures::tsharkRows(
+           capturePath(name), "dicom", {"dicom.pctx.abss.syntax"}, {"-d", "tcp.port==104,dicom"})) {
+    for (const std::string& entry : fixtures::splitList(row[0])) {
+      const size_t open = entry.rfind('(');
+      if (open == std::string::npos || entry.back() != ')') continue;
+      uids.push_back(entry.substr(open + 1, entry.size() - open - 2));
+    }
   }
   return uids;
 }
@@ -136,8 +60,8 @@ constexpr Expected kCaptures[] = {
 TEST(DicomCaptures, AssociateRequestsAgreeWithTshark) {
   for (const Expected& x : kCaptures) {
     SCOPED_TRACE(x.file);
-    CaptureRun run;
-    runCapture(x.file, run);
+    fixtures::CaptureRun run;
+    fixtures::runCapture(capturePath(x.file), run);
     EXPECT_EQ(run.app_protos, std::vector<std::string>{"dicom"});
     ASSERT_EQ(run.sink.events.size(), 1u);
     const events::Event& e = run.sink.events[0];

@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "../pcap_run.h"
+#include "../capture_replay.h"
+#include "../tshark_fields.h"
 #include "events/dns.h"
 
 namespace medtap::analyzers {
@@ -45,8 +46,8 @@ struct FileResult {
 };
 
 FileResult compareWithTshark(const std::string& path) {
-  fixtures::PcapRun run;
-  fixtures::runPcap(path, run);
+  fixtures::CaptureRun run;
+  fixtures::runCapture(path, run);
   const auto ours = run.bodies<events::DnsMessage>();
   const auto rows = fixtures::tsharkRows(path, "dns || mdns || llmnr", kFields);
   FileResult result;

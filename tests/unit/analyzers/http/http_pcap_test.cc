@@ -8,8 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "../capture_replay.h"
+#include "../tshark_fields.h"
 #include "analyzers/http/http_message.h"
-#include "capture_run.h"
 
 namespace medtap::analyzers::http {
 namespace {

@@ -3,21 +3,14 @@
 // message: every call's (xid, program, procedure), every mount path and every NFS file name.
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
+#include <cstdlib>
 #include <map>
-#include <memory>
-#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
 
-#include "../test_support.h"
-#include "analyzers/dispatcher.h"
-#include "analyzers/registry.h"
-#include "capture/file_source.h"
-#include "decode/decoder.h"
-#include "flow/flow_table.h"
+#include "../capture_replay.h"
+#include "../tshark_fields.h"
 
 namespace medtap::analyzers {
 namespace {
@@ -31,60 +24,17 @@ struct Summary {
   std::map<std::string, int> app_protos;
 };
 
-class Callbacks : public flow::FlowCallbacks {
- public:
-  explicit Callbacks(Dispatcher& d, Summary& s) : d_(d), s_(s) {}
-  void onStreamData(flow::Flow& f, Direction dir, Bytes data, Timestamp ts) override {
-    d_.onStreamData(f, dir, data, ts);
-  }
-  void onStreamGap(flow::Flow& f, Direction dir, uint64_t len, Timestamp ts) override {
-    d_.onStreamGap(f, dir, len, ts);
-  }
-  void onStreamEnd(flow::Flow& f, Direction dir, Timestamp ts) override {
-    d_.onStreamEnd(f, dir, ts);
-  }
-  void onDatagram(flow::Flow& f, Direction dir, const decode::DecodedPacket& p) override {
-    d_.onDatagram(f, dir, p);
-  }
-  void onFlowEnd(flow::Flow& f, flow::EndReason reason, Timestamp ts) override {
-    d_.onFlowEnd(f, reason, ts);
-    ++s_.app_protos[std::string(f.app_proto)];
-  }
-
- private:
-  Dispatcher& d_;
-  Summary& s_;
-};
-
 std::string path(const std::string& relative) {
   return std::string(MEDTAP_SHARED_DIR) + "/testdata/nfs_rpc/" + relative;
 }
 
 Summary runMedtap(const std::string& relative, AnomalyCounters& anomalies) {
   Summary s;
-  fixtures::RecordingSink sink;
-  Registry registry;
-  registerAnalyzers(registry);
-  const auto phi = privacy::PhiTokenizer::withSecret("test");
-  Dispatcher dispatcher(registry, sink, anomalies, phi);
-  Callbacks callbacks(dispatcher, s);
-  flow::FlowTable flows(flow::FlowTableConfig{}, callbacks, anomalies);
-  decode::Decoder decoder(anomalies);
-  auto source = capture::openCaptureFile(path(relative), anomalies);
-  EXPECT_TRUE(source.ok());
-  if (!source.ok()) return s;
-  capture::RawPacket raw;
-  decode::DecodedPacket packet;
-  Timestamp last;
-  while ((*source)->next(raw) == capture::ReadStatus::Packet) {
-    last = raw.ts;
-    if (decoder.decode(raw, packet) == decode::DecodeResult::Ok &&
-        (packet.l3 == decode::L3::Ipv4 || packet.l3 == decode::L3::Ipv6)) {
-      flows.process(packet);
-    }
-  }
-  flows.flushAll(last);
-  for (const events::Event& e : sink.events) {
+  fixtures::CaptureRun run;
+  fixtures::runCapture(path(relative), run);
+  anomalies = run.anomalies;
+  for (const std::string& app_proto : run.app_protos) ++s.app_protos[app_proto];
+  for (const events::Event& e : run.sink.events) {
     const events::RpcInfo* info = nullptr;
     if (const auto* t = std::get_if<events::RpcTransaction>(&e.body)) {
       info = &t->rpc;
@@ -98,44 +48,25 @@ Summary runMedtap(const std::string& relative, AnomalyCounters& anomalies) {
   return s;
 }
 
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  std::string part;
-  while (std::getline(in, part, sep)) out.push_back(part);
-  if (!s.empty() && s.back() == sep) out.emplace_back();
-  return out;
-}
-
-// tshark's view of the calls: one line per frame, fields joined by '|', values of a field that
-// occurs several times in a frame joined by ','.
+// tshark's view of the calls: one row per frame; a frame may hold several calls.
 Summary runTshark(const std::string& relative) {
   Summary s;
-  const std::string cmd = "tshark -r '" + path(relative) +
-                          "' -Y 'rpc.msgtyp==0' -T fields -E separator='|' -e rpc.xid "
-                          "-e rpc.program -e rpc.procedure -e mount.path -e nfs.name "
-                          "-e nfs.pathname.component 2>/dev/null";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  if (!pipe) return s;
-  std::string text;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe.get())) > 0) text.append(buf.data(), n);
-  for (const std::string& line : split(text, '\n')) {
-    if (line.empty()) continue;
-    const auto f = split(line, '|');
+  for (const auto& f : fixtures::tsharkRows(path(relative), "rpc.msgtyp==0",
+                                            {"rpc.xid", "rpc.program", "rpc.procedure",
+                                             "mount.path", "nfs.name", "nfs.pathname.component"})) {
     if (f.size() < 6) continue;
-    const auto xids = split(f[0], ','), progs = split(f[1], ','), procs = split(f[2], ',');
+    const auto xids = fixtures::splitList(f[0]), progs = fixtures::splitList(f[1]),
+               procs = fixtures::splitList(f[2]);
     for (size_t i = 0; i < xids.size() && i < progs.size() && i < procs.size(); ++i) {
       ++s.calls[{static_cast<uint32_t>(std::stoul(xids[i], nullptr, 16)),
                  static_cast<uint32_t>(std::stoul(progs[i])),
                  static_cast<uint32_t>(std::stoul(procs[i]))}];
     }
-    for (const auto& p : split(f[3], ',')) {
+    for (const auto& p : fixtures::splitList(f[3])) {
       if (!p.empty()) ++s.mount_paths[p];
     }
     for (size_t k : {size_t{4}, size_t{5}}) {
-      for (const auto& p : split(f[k], ',')) {
+      for (const auto& p : fixtures::splitList(f[k])) {
         if (!p.empty()) ++s.file_names[p];
       }
     }

@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "../http/capture_run.h"
+#include "../capture_replay.h"
+#include "../tshark_fields.h"
 #include "analyzers/tls/hello.h"
 
 namespace medtap::analyzers::tls {
