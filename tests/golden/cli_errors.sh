@@ -4,15 +4,7 @@
 # configuration mistakes are reported with their line.
 set -uo pipefail
 medtap=$1
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-shared=${MEDTAP_SHARED_DIR:-$root/../shared}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-# Patient tokens are keyed by a fixed test secret so that expectations are stable; git does not
-# keep file modes, and medtap refuses a secret others can read.
-install -m 600 "$here/token-secret.key" "$work/token-secret.key"
-export MEDTAP_SECRET_FILE=$work/token-secret.key
+source "$(dirname "$0")/setup.sh"
 passed=0
 failed=0
 
