@@ -153,10 +153,9 @@ Hl7Analyzer::Framer& Hl7Analyzer::framerFor(Direction dir, Bytes first_data) {
 }
 
 void Hl7Analyzer::onMessage(AnalyzerContext& ctx, Direction dir, Bytes payload, Timestamp ts) {
-  if (!scratch_) {
-    scratch_ = std::make_unique<events::Hl7Message>();
-    tokens_ = std::make_unique<PatientTokens>(ctx.phi);
-  }
+  std::unique_ptr<events::Hl7Message>& scratch = scratch_[index(dir)];
+  if (!scratch) scratch = std::make_unique<events::Hl7Message>();
+  if (!tokens_) tokens_ = std::make_unique<PatientTokens>(ctx.phi);
   const std::string_view text = asChars(payload);
   if (startsWithBatchHeader(text)) {
     events::Hl7Batch batch;
@@ -171,22 +170,23 @@ void Hl7Analyzer::onMessage(AnalyzerContext& ctx, Direction dir, Bytes payload, 
 
 void Hl7Analyzer::emitMessage(AnalyzerContext& ctx, Direction dir, std::string_view message,
                               Timestamp ts, const events::Hl7Batch* batch) {
+  events::Hl7Message& scratch = *scratch_[index(dir)];
   const ParseOptions options{.tokens = tokens_.get(), .limits = {}, .stats = nullptr};
-  if (parseMessage(message, *scratch_, ctx.anomalies, options) != ParseStatus::Ok) {
+  if (parseMessage(message, scratch, ctx.anomalies, options) != ParseStatus::Ok) {
     ++consecutive_bad_;
     return;
   }
   consecutive_bad_ = 0;
   if (batch != nullptr) {
-    scratch_->batch = *batch;
-  } else if (scratch_->batch.present) {
-    scratch_->batch = {};
+    scratch.batch = *batch;
+  } else if (scratch.batch.present) {
+    scratch.batch = {};
   }
-  events::Event event{ts, ctx.flow, std::move(*scratch_)};
+  events::Event event{ts, ctx.flow, std::move(scratch)};
   event.direction =
       dir == Direction::Originator ? events::Direction::ToServer : events::Direction::ToClient;
   ctx.events.emit(event);
-  *scratch_ = std::move(std::get<events::Hl7Message>(event.body));
+  scratch = std::move(std::get<events::Hl7Message>(event.body));
 }
 
 void registerAnalyzer(Registry& registry) {

@@ -48,12 +48,14 @@ class Hl7Analyzer final : public StreamAnalyzer {
   MllpLimits limits_;
   std::array<Framer, 2> framers_;
   uint32_t consecutive_bad_ = 0;  // messages in a row that did not parse
-  // The message being filled, reused so that its strings and segment list are allocated once per
-  // flow rather than once per message; created at the first message so that a quiet flow does
-  // not carry its ~300 bytes.
-  std::unique_ptr<events::Hl7Message> scratch_;
+  // The message being filled, one per direction, reused so that its strings, segment list and
+  // observations are allocated once per flow rather than once per message: an ORU's 17
+  // observations stay allocated while the ACK (no observations) is parsed in the other
+  // direction. Created at each direction's first message, so a quiet flow does not carry their
+  // ~300 bytes.
+  std::array<std::unique_ptr<events::Hl7Message>, 2> scratch_;
   // Tokens of the flow's last patient, so a monitor's stream costs one HMAC per patient field;
-  // created with scratch_.
+  // created with the first scratch message.
   std::unique_ptr<PatientTokens> tokens_;
 };
 

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "analyzers/hl7/byte_scan.h"
+
 namespace medtap::analyzers::hl7 {
 
 namespace {
@@ -68,10 +70,9 @@ bool appendSequence(std::string_view body, const EncodingCharacters& e, std::str
 
 EscapeStatus unescape(std::string_view text, const EncodingCharacters& encoding, std::string& out) {
   const char esc = encoding.escape;
-  // Most fields hold no escape: a plain loop finds that faster than memchr on short text.
-  size_t pos = 0;
-  while (pos < text.size() && text[pos] != esc) ++pos;
-  if (esc == '\0' || pos == text.size()) {
+  // Most fields hold no escape: a word-at-a-time scan finds that faster than memchr on short text.
+  size_t pos = esc == '\0' ? text.size() : scan::find(text, esc);
+  if (pos == text.size()) {
     out.append(text);
     return EscapeStatus::Ok;
   }

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cassert>
 
+#include "analyzers/hl7/byte_scan.h"
 #include "analyzers/hl7/limits.h"
 
 namespace medtap::analyzers::hl7 {
@@ -72,18 +75,22 @@ std::optional<std::string_view> SegmentReader::next() {
   return std::nullopt;
 }
 
-// Fields and components are short (a few to a few dozen bytes), where a plain loop beats memchr's
-// call and setup; these two helpers run for every field of the segments medtap reads.
+// Fields and components are short (a few to a few dozen bytes): these helpers, which run for
+// every field of the segments medtap reads, find delimiters a word at a time (byte_scan.h).
 size_t splitFields(std::string_view segment, char separator, std::span<std::string_view> out) {
+  const char* data = segment.data();
+  const size_t size = segment.size();
   size_t count = 0;
   size_t start = 0;
-  const size_t size = segment.size();
-  const char* data = segment.data();
-  for (size_t i = 0; i < size; ++i) {
-    if (data[i] != separator) continue;
-    if (count < out.size()) out[count] = std::string_view(data + start, i - start);
-    ++count;
-    start = i + 1;
+  for (size_t base = 0; base < size; base += scan::kWordBytes) {
+    const size_t n = size - base;
+    uint64_t mask = scan::matches(scan::load(data + base, n), separator) & scan::firstBytes(n);
+    for (; mask != 0; mask &= mask - 1) {
+      const size_t i = base + scan::firstMatch(mask);
+      if (count < out.size()) out[count] = std::string_view(data + start, i - start);
+      ++count;
+      start = i + 1;
+    }
   }
   if (count < out.size()) out[count] = std::string_view(data + start, size - start);
   ++count;
@@ -92,20 +99,111 @@ size_t splitFields(std::string_view segment, char separator, std::span<std::stri
 }
 
 std::string_view component(std::string_view field, char separator, size_t index) {
-  const size_t size = field.size();
   const char* data = field.data();
+  const size_t size = field.size();
   size_t start = 0;
-  size_t i = 0;
-  for (; index > 0; ++i) {
-    if (i == size) return {};
-    if (data[i] == separator) {
+  for (size_t base = 0; base < size; base += scan::kWordBytes) {
+    const size_t n = size - base;
+    uint64_t mask = scan::matches(scan::load(data + base, n), separator) & scan::firstBytes(n);
+    for (; mask != 0; mask &= mask - 1) {
+      const size_t i = base + scan::firstMatch(mask);
+      if (index == 0) return std::string_view(data + start, i - start);
       --index;
       start = i + 1;
     }
   }
-  size_t end = start;
-  while (end < size && data[end] != separator) ++end;
-  return std::string_view(data + start, end - start);
+  if (index == 0) return std::string_view(data + start, size - start);
+  return {};
+}
+
+void SplitSegment::split(std::string_view segment, const EncodingCharacters& e) {
+  segment_ = segment;
+  count_ = 0;
+  const char* data = segment.data();
+  const size_t size = segment.size();
+  constexpr size_t kNone = std::string_view::npos;
+  size_t start = 0;
+  size_t first_end = kNone;  // offset of the open field's first repetition separator
+  // The open field is filled in place (not built aside and copied: a copy right after the
+  // stores that built it stalls on store forwarding).
+  fields_[0].components = 1;
+  fields_[0].flags = 0;
+  auto close = [&](size_t end) {
+    Field& f = fields_[count_];
+    f.offset = start;
+    f.size = end - start;
+    f.first_size = (first_end == kNone ? end : first_end) - start;
+    start = end + 1;
+    first_end = kNone;
+    if (++count_ < kMaxFields) {
+      fields_[count_].components = 1;
+      fields_[count_].flags = 0;
+    }
+  };
+  // A delimiter MSH-2 leaves out is '\0' and never matches (a NUL byte in a field stays text);
+  // the field and component separators are always declared.
+  for (size_t base = 0; base < size; base += scan::kWordBytes) {
+    const size_t n = size - base;
+    const uint64_t word = scan::load(data + base, n);
+    const uint64_t valid = scan::firstBytes(n);
+    const uint64_t separators = scan::matches(word, e.field) & valid;
+    if (count_ >= kMaxFields) {  // past the kept fields only the count matters
+      count_ += static_cast<size_t>(std::popcount(separators));
+      continue;
+    }
+    const uint64_t components = scan::matches(word, e.component) & valid;
+    const uint64_t repetitions =
+        e.repetition == '\0' ? 0 : scan::matches(word, e.repetition) & valid;
+    const uint64_t escapes = e.escape == '\0' ? 0 : scan::matches(word, e.escape) & valid;
+    for (uint64_t all = separators | components | repetitions | escapes; all != 0; all &= all - 1) {
+      const uint64_t bit = all & (~all + 1);
+      const size_t i = base + scan::firstMatch(all);
+      if ((separators & bit) != 0) {
+        if (count_ < kMaxFields) {
+          close(i);
+        } else {
+          ++count_;
+        }
+        continue;
+      }
+      if (count_ >= kMaxFields) continue;
+      Field& f = fields_[count_];
+      if ((components & bit) != 0) {
+        if (first_end == kNone && f.components <= kMaxComponents) {
+          f.separators[f.components - 1] = static_cast<uint32_t>(i - start);
+          ++f.components;
+        }
+      } else if ((repetitions & bit) != 0) {
+        if (first_end == kNone) first_end = i;
+      } else {
+        f.flags |= kEscape;
+      }
+    }
+  }
+  if (count_ < kMaxFields) {
+    close(size);
+  } else {
+    ++count_;
+  }
+}
+
+std::string_view SplitSegment::field(size_t i) const {
+  if (i >= kept()) return {};
+  return segment_.substr(fields_[i].offset, fields_[i].size);
+}
+
+std::string_view SplitSegment::firstRepetition(size_t i) const {
+  if (i >= kept()) return {};
+  return segment_.substr(fields_[i].offset, fields_[i].first_size);
+}
+
+std::string_view SplitSegment::component(size_t i, size_t k) const {
+  assert(k < kMaxComponents);
+  if (i >= kept() || k >= fields_[i].components) return {};
+  const Field& f = fields_[i];
+  const size_t begin = k == 0 ? 0 : f.separators[k - 1] + size_t{1};
+  const size_t end = k + 1 < f.components ? f.separators[k] : f.first_size;
+  return segment_.substr(f.offset + begin, end - begin);
 }
 
 bool isSegmentName(std::string_view name) {

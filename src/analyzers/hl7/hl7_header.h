@@ -6,6 +6,7 @@
 // PHI: these helpers return views; nothing here copies a field into an event.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -61,6 +62,54 @@ size_t splitFields(std::string_view segment, char separator, std::span<std::stri
 
 // The `index`-th (0-based) part of `field` split at `separator`; empty if there is none.
 std::string_view component(std::string_view field, char separator, size_t index);
+
+// One segment split at its field separators in a single pass over its bytes (HL7 v2.5.1 2.5),
+// which also notes, for each of the first kMaxFields fields, where its first repetition ends and
+// whether it holds a component separator or the escape character. Reading a component of a field
+// that has no separator, or a field that has no escape, then needs no second look at its bytes.
+// The views point into the segment passed to split(), valid as long as it is.
+class SplitSegment {
+ public:
+  // Fields kept: the largest index any segment parser reads (PID-20) plus one.
+  static constexpr size_t kMaxFields = 21;
+
+  // Splits `segment` (fields[0] is the segment id, fields[i] SEG-i) with the message's delimiters.
+  void split(std::string_view segment, const EncodingCharacters& encoding);
+
+  // The number of fields the segment has, which may be more than kMaxFields.
+  size_t count() const { return count_; }
+  // Field i whole (every repetition, escapes not decoded); empty beyond the last kept field.
+  std::string_view field(size_t i) const;
+  // Field i up to its first repetition separator.
+  std::string_view firstRepetition(size_t i) const;
+  // Components of a field's first repetition component() can read: the most any caller reads
+  // (SN: comparator, num1, separator/suffix, num2).
+  static constexpr size_t kMaxComponents = 4;
+  // Component k (0-based, k < kMaxComponents) of field i's first repetition; empty if there is
+  // none.
+  std::string_view component(size_t i, size_t k) const;
+  // Whether field i may hold an escape sequence (false: its text is already plain).
+  bool escaped(size_t i) const { return i < kept() && (fields_[i].flags & kEscape) != 0; }
+
+ private:
+  static constexpr uint8_t kEscape = 1;  // the escape character somewhere in the field
+  struct Field {
+    size_t offset = 0;  // in the segment
+    size_t size = 0;
+    size_t first_size = 0;  // bytes before the first repetition separator (size if none)
+    // Offsets (from the field's start) of the first repetition's first component separators:
+    // one per component that component() can read, the last one ending the last component.
+    std::array<uint32_t, kMaxComponents> separators{};
+    // Components of the first repetition, counted up to kMaxComponents + 1 (more than readable).
+    uint8_t components = 1;
+    uint8_t flags = 0;
+  };
+  size_t kept() const { return count_ < kMaxFields ? count_ : kMaxFields; }
+
+  std::string_view segment_;
+  size_t count_ = 0;
+  std::array<Field, kMaxFields> fields_{};
+};
 
 // An HL7 segment id: three characters, an upper-case letter then upper-case letters or digits.
 bool isSegmentName(std::string_view name);

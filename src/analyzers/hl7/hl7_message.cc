@@ -108,7 +108,12 @@ ParseStatus parseMessage(std::string_view message, events::Hl7Message& out,
   bool have_ack = false;
   bool segments_full = false;
   bool first_pid = true;
-  std::array<std::string_view, kSegmentFieldsRead> fields{};
+  SplitSegment fields;
+  // Splits a segment into `fields`, counting hl7_too_many_fields beyond the limit.
+  auto splitSegment = [&](std::string_view segment) {
+    fields.split(segment, e);
+    if (fields.count() > limits.max_fields_per_segment) anomalies.add(Anomaly::Hl7TooManyFields);
+  };
   while (std::optional<std::string_view> segment = reader.next()) {
     if (stats != nullptr) {
       ++stats->segments;
@@ -131,17 +136,17 @@ ParseStatus parseMessage(std::string_view message, events::Hl7Message& out,
     switch (segmentKind(name)) {
       case SegmentKind::Msa:
         if (have_ack) break;
-        split(*segment, e.field, fields, limits, anomalies);
+        splitSegment(*segment);
         parseAck(fields, e, limits, out, anomalies);
         have_ack = true;
         break;
       case SegmentKind::Pid:
-        split(*segment, e.field, fields, limits, anomalies);
+        splitSegment(*segment);
         parsePatient(fields, e, first_pid, options.tokens, out.patient);
         first_pid = false;
         break;
       case SegmentKind::Obx: {
-        split(*segment, e.field, fields, limits, anomalies);
+        splitSegment(*segment);
         if (observations >= limits.max_observations) {
           if (out.observations_dropped++ == 0) anomalies.add(Anomaly::Hl7TooManyObservations);
           break;
@@ -150,16 +155,16 @@ ParseStatus parseMessage(std::string_view message, events::Hl7Message& out,
         if (parseObservation(fields, e, limits, obs, anomalies)) {
           out.patient.add(events::Hl7PhiField::ObxFreeText);
         }
-        addDevice("OBX-18", fields[18], e, limits, out, anomalies);
+        addDevice("OBX-18", fields, 18, e, limits, out, anomalies);
         break;
       }
       case SegmentKind::Prt:
-        split(*segment, e.field, fields, limits, anomalies);
-        addDevice("PRT-10", fields[10], e, limits, out, anomalies);
-        addDevice("PRT-16", fields[16], e, limits, out, anomalies);
+        splitSegment(*segment);
+        addDevice("PRT-10", fields, 10, e, limits, out, anomalies);
+        addDevice("PRT-16", fields, 16, e, limits, out, anomalies);
         break;
       case SegmentKind::Personal:
-        split(*segment, e.field, fields, limits, anomalies);
+        splitSegment(*segment);
         notePersonalFields(fields, out.patient);
         break;
       case SegmentKind::Other:

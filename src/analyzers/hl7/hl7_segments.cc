@@ -1,5 +1,6 @@
 #include "analyzers/hl7/hl7_segments.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 
@@ -32,12 +33,9 @@ std::string_view at(std::span<const std::string_view> fields, size_t i) {
   return i < fields.size() ? fields[i] : std::string_view{};
 }
 
-// The first repetition of a field, and its first component.
+// The first repetition of a field.
 std::string_view firstRepetition(std::string_view field, const EncodingCharacters& e) {
   return e.repetition == '\0' ? field : component(field, e.repetition, 0);
-}
-std::string_view firstComponent(std::string_view field, const EncodingCharacters& e) {
-  return component(firstRepetition(field, e), e.component, 0);
 }
 
 // HL7's explicit null ("" in a field: delete the value) counts as absent.
@@ -45,9 +43,25 @@ bool present(std::string_view field) {
   return !field.empty() && field != "\"\"";
 }
 
-void noteIfPresent(std::span<const std::string_view> fields, size_t i, Hl7PhiField f,
+// `text` (from a field of a split segment) into `out` as assignText does, without looking for
+// escape sequences when the split saw no escape character in that field.
+void assignFrom(std::string& out, std::string_view text, bool escaped, const EncodingCharacters& e,
+                size_t max, AnomalyCounters& anomalies) {
+  if (escaped) {
+    assignText(out, text, e, max, anomalies);
+    return;
+  }
+  if (text.size() > max) {
+    anomalies.add(Anomaly::Hl7LongField);
+    text = cutField(text, max);
+  }
+  out.clear();  // clear() and append() keep the capacity and skip assign()'s aliasing checks
+  out.append(text);
+}
+
+void noteIfPresent(const SplitSegment& segment, size_t i, Hl7PhiField f,
                    events::Hl7Patient& patient) {
-  if (present(at(fields, i))) patient.add(f);
+  if (present(segment.field(i))) patient.add(f);
 }
 
 // PID-5's first name as "family^given^middle" (XPN.1's surname, XPN.2, XPN.3), unescaped, with
@@ -91,44 +105,52 @@ void assignText(std::string& out, std::string_view field, const EncodingCharacte
 }
 
 bool appendIsoTime(std::string_view ts, std::string& out) {
-  // Split off the zone ("+0100" / "-0500"), then the fraction.
-  std::string_view zone;
-  size_t sign = 0;
-  while (sign < ts.size() && ts[sign] != '+' && ts[sign] != '-') ++sign;
-  if (sign != ts.size()) {
-    zone = ts.substr(sign + 1);
-    if (zone.size() != 4 || !allDigits(zone)) return false;
-    zone = ts.substr(sign);
-    ts = ts.substr(0, sign);
-  }
+  // YYYY[MM[DD[HH[MM[SS]]]]], then ".S[S[S[S]]]" (after seconds only), then "+ZZZZ" / "-ZZZZ".
+  size_t digits = 0;
+  while (digits < ts.size() && isDigit(ts[digits])) ++digits;
+  if (digits < 4 || digits > 14 || digits % 2 != 0) return false;
+  size_t pos = digits;
   std::string_view fraction;
-  size_t dot = 0;
-  while (dot < ts.size() && ts[dot] != '.') ++dot;
-  if (dot != ts.size()) {
-    fraction = ts.substr(dot + 1);
-    ts = ts.substr(0, dot);
-    if (fraction.empty() || fraction.size() > 4 || !allDigits(fraction) || ts.size() != 14) {
-      return false;
-    }
+  if (pos < ts.size() && ts[pos] == '.') {
+    size_t end = pos + 1;
+    while (end < ts.size() && isDigit(ts[end])) ++end;
+    fraction = ts.substr(pos + 1, end - pos - 1);
+    if (fraction.empty() || fraction.size() > 4 || digits != 14) return false;
+    pos = end;
   }
-  // YYYY, YYYYMM, YYYYMMDD, YYYYMMDDHH, YYYYMMDDHHMM, YYYYMMDDHHMMSS
-  if (ts.size() < 4 || ts.size() > 14 || ts.size() % 2 != 0 || !allDigits(ts)) return false;
+  std::string_view zone;
+  if (pos < ts.size() && (ts[pos] == '+' || ts[pos] == '-')) {
+    zone = ts.substr(pos);
+    if (zone.size() != 5 || !allDigits(zone.substr(1))) return false;
+    pos = ts.size();
+  }
+  if (pos != ts.size()) return false;
+
+  // Composed on the stack and appended once: this runs for every observation.
+  // "YYYY-MM-DDTHH:MM:SS" (19) + ".ffff" (5) + "+hh:mm" (6).
+  std::array<char, 32> iso{};
+  size_t n = 0;
   static constexpr char kSeparators[] = {'-', '-', 'T', ':', ':'};
-  out.append(ts.substr(0, 4));
-  for (size_t i = 4, k = 0; i < ts.size(); i += 2, ++k) {
-    out.push_back(kSeparators[k]);
-    out.append(ts.substr(i, 2));
+  for (size_t i = 0; i < digits; ++i) {
+    if (i >= 4 && i % 2 == 0) iso[n++] = kSeparators[i / 2 - 2];
+    iso[n++] = ts[i];
   }
-  if (ts.size() == 10) out.append(":00");  // ISO 8601 has no hour-only time of day
+  if (digits == 10) {  // ISO 8601 has no hour-only time of day
+    iso[n++] = ':';
+    iso[n++] = '0';
+    iso[n++] = '0';
+  }
   if (!fraction.empty()) {
-    out.push_back('.');
-    out.append(fraction);
+    iso[n++] = '.';
+    for (char c : fraction) iso[n++] = c;
   }
   if (!zone.empty()) {
-    out.append(zone.substr(0, 3));
-    out.push_back(':');
-    out.append(zone.substr(3, 2));
+    for (size_t i = 0; i < zone.size(); ++i) {
+      if (i == 3) iso[n++] = ':';
+      iso[n++] = zone[i];
+    }
   }
+  out.append(iso.data(), n);
   return true;
 }
 
@@ -164,29 +186,31 @@ ValueClass classifyValueType(std::string_view t) {
   return ValueClass::Withheld;
 }
 
-bool parseObservation(std::span<const std::string_view> fields, const EncodingCharacters& e,
-                      const Hl7Limits& limits, events::Hl7Observation& out,
-                      AnomalyCounters& anomalies) {
+bool parseObservation(const SplitSegment& obx, const EncodingCharacters& e, const Hl7Limits& limits,
+                      events::Hl7Observation& out, AnomalyCounters& anomalies) {
   const size_t max = limits.max_field_length;
-  assignText(out.id, at(fields, 1), e, max, anomalies);
-  assignText(out.value_type, component(at(fields, 2), e.component, 0), e, max, anomalies);
-  const std::string_view identifier = firstRepetition(at(fields, 3), e);
-  assignText(out.code, component(identifier, e.component, 0), e, max, anomalies);
-  assignText(out.text, component(identifier, e.component, 1), e, max, anomalies);
-  assignText(out.coding_system, component(identifier, e.component, 2), e, max, anomalies);
-  assignText(out.sub_id, at(fields, 4), e, max, anomalies);
+  // Text from OBX-`field` into `to`.
+  auto assign = [&](std::string& to, size_t field, std::string_view text) {
+    assignFrom(to, text, obx.escaped(field), e, max, anomalies);
+  };
+  assign(out.id, 1, obx.field(1));
+  assign(out.value_type, 2, component(obx.field(2), e.component, 0));
+  assign(out.code, 3, obx.component(3, 0));
+  assign(out.text, 3, obx.component(3, 1));
+  assign(out.coding_system, 3, obx.component(3, 2));
+  assign(out.sub_id, 4, obx.field(4));
 
   out.kind = events::Hl7ValueKind::Absent;
   out.value.clear();
   out.numeric = 0;
   out.numeric_valid = false;
   bool withheld = false;
-  const std::string_view value = firstRepetition(at(fields, 5), e);
+  const std::string_view value = obx.firstRepetition(5);
   if (present(value)) {
     out.kind = events::Hl7ValueKind::Text;
     switch (classifyValueType(out.value_type)) {
       case ValueClass::Numeric:
-        assignText(out.value, trimSpaces(value), e, max, anomalies);
+        assign(out.value, 5, trimSpaces(value));
         if (const auto n = parseNumber(out.value)) {
           out.kind = events::Hl7ValueKind::Number;
           out.numeric = *n;
@@ -195,10 +219,10 @@ bool parseObservation(std::span<const std::string_view> fields, const EncodingCh
         break;
       case ValueClass::Structured: {
         // SN: comparator ^ num1 ^ separator/suffix ^ num2, shown as their concatenation.
-        const std::string_view comparator = component(value, e.component, 0);
-        const std::string_view num1 = component(value, e.component, 1);
-        const std::string_view separator = component(value, e.component, 2);
-        const std::string_view num2 = component(value, e.component, 3);
+        const std::string_view comparator = obx.component(5, 0);
+        const std::string_view num1 = obx.component(5, 1);
+        const std::string_view separator = obx.component(5, 2);
+        const std::string_view num2 = obx.component(5, 3);
         std::string& text = out.value;
         for (std::string_view part : {comparator, num1, separator, num2}) unescape(part, e, text);
         if (text.size() > max) {
@@ -215,16 +239,16 @@ bool parseObservation(std::span<const std::string_view> fields, const EncodingCh
         break;
       }
       case ValueClass::Coded:
-        assignText(out.value, component(value, e.component, 0), e, max, anomalies);
+        assign(out.value, 5, obx.component(5, 0));
         if (out.value.empty()) out.kind = events::Hl7ValueKind::Absent;
         break;
       case ValueClass::Time: {
-        const std::string_view ts = component(value, e.component, 0);
-        if (!appendIsoTime(ts, out.value)) assignText(out.value, ts, e, max, anomalies);
+        const std::string_view ts = obx.component(5, 0);
+        if (!appendIsoTime(ts, out.value)) assign(out.value, 5, ts);
         break;
       }
       case ValueClass::Plain:
-        assignText(out.value, component(value, e.component, 0), e, max, anomalies);
+        assign(out.value, 5, obx.component(5, 0));
         break;
       case ValueClass::Withheld:
         out.kind = events::Hl7ValueKind::Withheld;
@@ -233,19 +257,17 @@ bool parseObservation(std::span<const std::string_view> fields, const EncodingCh
     }
   }
 
-  const std::string_view units = firstRepetition(at(fields, 6), e);
-  const std::string_view units_id = component(units, e.component, 0);
-  assignText(out.units, units_id.empty() ? component(units, e.component, 1) : units_id, e, max,
-             anomalies);
-  assignText(out.status, at(fields, 11), e, max, anomalies);
-  const std::string_view time = firstComponent(at(fields, 14), e);
+  const std::string_view units_id = obx.component(6, 0);
+  assign(out.units, 6, units_id.empty() ? obx.component(6, 1) : units_id);
+  assign(out.status, 11, obx.field(11));
+  const std::string_view time = obx.component(14, 0);
   out.time.clear();
-  if (!appendIsoTime(time, out.time)) assignText(out.time, time, e, max, anomalies);
-  assignText(out.equipment, firstComponent(at(fields, 18), e), e, max, anomalies);
+  if (!appendIsoTime(time, out.time)) assign(out.time, 14, time);
+  assign(out.equipment, 18, obx.component(18, 0));
   return withheld;
 }
 
-void parsePatient(std::span<const std::string_view> fields, const EncodingCharacters& e, bool first,
+void parsePatient(const SplitSegment& pid, const EncodingCharacters& e, bool first,
                   PatientTokens* tokens, events::Hl7Patient& patient) {
   static constexpr std::pair<size_t, Hl7PhiField> kPidFields[] = {
       {2, Hl7PhiField::Pid2},   {3, Hl7PhiField::Pid3},   {4, Hl7PhiField::Pid4},
@@ -253,52 +275,54 @@ void parsePatient(std::span<const std::string_view> fields, const EncodingCharac
       {9, Hl7PhiField::Pid9},   {11, Hl7PhiField::Pid11}, {13, Hl7PhiField::Pid13},
       {14, Hl7PhiField::Pid14}, {18, Hl7PhiField::Pid18}, {19, Hl7PhiField::Pid19},
       {20, Hl7PhiField::Pid20}};
-  for (const auto& [index, field] : kPidFields) noteIfPresent(fields, index, field, patient);
+  for (const auto& [index, field] : kPidFields) noteIfPresent(pid, index, field, patient);
   if (!first || tokens == nullptr) return;
 
   std::string scratch;  // names under the small-string size need no allocation
-  std::string_view id = firstComponent(at(fields, 3), e);
-  if (!present(id)) id = firstComponent(at(fields, 2), e);
+  std::string_view id = pid.component(3, 0);
+  if (!present(id)) id = pid.component(2, 0);
   if (present(id)) {
     unescape(id, e, scratch);
     tokens->token(PatientTokens::Kind::Id, scratch, patient.id);
   }
-  if (present(at(fields, 5))) {
-    composeName(at(fields, 5), e, scratch);
+  if (present(pid.field(5))) {
+    composeName(pid.field(5), e, scratch);
     tokens->token(PatientTokens::Kind::Name, scratch, patient.name);
   }
-  const std::string_view birth = firstComponent(at(fields, 7), e);
+  const std::string_view birth = pid.component(7, 0);
   if (present(birth)) {
     tokens->token(PatientTokens::Kind::BirthDate, birth.substr(0, 8), patient.birth_date);
   }
 }
 
-void notePersonalFields(std::span<const std::string_view> fields, events::Hl7Patient& patient) {
-  const std::string_view name = at(fields, 0);
+void notePersonalFields(const SplitSegment& segment, events::Hl7Patient& patient) {
+  const std::string_view name = segment.field(0);
   if (name == "NK1") {
-    noteIfPresent(fields, 2, Hl7PhiField::Nk1Name, patient);
-    noteIfPresent(fields, 4, Hl7PhiField::Nk1Address, patient);
-    noteIfPresent(fields, 5, Hl7PhiField::Nk1Phone, patient);
+    noteIfPresent(segment, 2, Hl7PhiField::Nk1Name, patient);
+    noteIfPresent(segment, 4, Hl7PhiField::Nk1Address, patient);
+    noteIfPresent(segment, 5, Hl7PhiField::Nk1Phone, patient);
   } else if (name == "PV1") {
-    noteIfPresent(fields, 19, Hl7PhiField::Pv1Visit, patient);
+    noteIfPresent(segment, 19, Hl7PhiField::Pv1Visit, patient);
   } else if (name == "NTE") {
-    noteIfPresent(fields, 3, Hl7PhiField::NteFreeText, patient);
+    noteIfPresent(segment, 3, Hl7PhiField::NteFreeText, patient);
   }
 }
 
-void parseAck(std::span<const std::string_view> fields, const EncodingCharacters& e,
-              const Hl7Limits& limits, events::Hl7Message& out, AnomalyCounters& anomalies) {
-  assignText(out.ack_code, at(fields, 1), e, limits.max_field_length, anomalies);
-  assignText(out.acknowledged_control_id, at(fields, 2), e, limits.max_field_length, anomalies);
-  assignText(out.ack_text, at(fields, 3), e, limits.max_field_length, anomalies);
+void parseAck(const SplitSegment& msa, const EncodingCharacters& e, const Hl7Limits& limits,
+              events::Hl7Message& out, AnomalyCounters& anomalies) {
+  const size_t max = limits.max_field_length;
+  assignFrom(out.ack_code, msa.field(1), msa.escaped(1), e, max, anomalies);
+  assignFrom(out.acknowledged_control_id, msa.field(2), msa.escaped(2), e, max, anomalies);
+  assignFrom(out.ack_text, msa.field(3), msa.escaped(3), e, max, anomalies);
 }
 
-void addDevice(std::string_view source, std::string_view ei, const EncodingCharacters& e,
-               const Hl7Limits& limits, events::Hl7Message& out, AnomalyCounters& anomalies) {
-  const std::string_view id = firstComponent(ei, e);
+void addDevice(std::string_view source, const SplitSegment& segment, size_t index,
+               const EncodingCharacters& e, const Hl7Limits& limits, events::Hl7Message& out,
+               AnomalyCounters& anomalies) {
+  const std::string_view id = segment.component(index, 0);
   if (!present(id)) return;
   for (const events::Hl7Device& d : out.devices) {
-    if (d.source == source && d.id == id) return;  // common case: no escapes, compare raw
+    if (d.id == id && d.source == source) return;  // common case: no escapes, compare raw
   }
   if (out.devices.size() >= limits.max_devices) {
     anomalies.add(Anomaly::Hl7TooManyDevices);
@@ -306,7 +330,7 @@ void addDevice(std::string_view source, std::string_view ei, const EncodingChara
   }
   events::Hl7Device& d = out.devices.emplace_back();
   d.source = source;
-  assignText(d.id, id, e, limits.max_field_length, anomalies);
+  assignFrom(d.id, id, segment.escaped(index), e, limits.max_field_length, anomalies);
 }
 
 void parseBatchHeader(std::span<const std::string_view> fields, const EncodingCharacters& e,

@@ -1,7 +1,7 @@
 // Parsers for the HL7 v2 segments medtap reports beyond MSH: PID (as tokens and field names
 // only), NK1, PV1, NTE (field names only), MSA, OBX (observations), PRT (device ids) and the
-// FHS/BHS batch headers. Each takes the segment already split into fields (fields[i] is SEG-i,
-// fields[0] the segment id) and the message's delimiters. References: HL7 v2.5.1 3.4.2 PID,
+// FHS/BHS batch headers. Each takes the segment already split (SplitSegment: field i is SEG-i,
+// field 0 the segment id) and the message's delimiters. References: HL7 v2.5.1 3.4.2 PID,
 // 3.4.5 NK1, 3.4.3 PV1, 2.15.10 NTE, 2.14.8 MSA, 7.4.2 OBX, v2.8 7.4.4 PRT, 2.15.2 BHS, 2.15.5 FHS;
 // 2.A.74 TS, 2.A.47 NM, 2.A.72 SN.
 #pragma once
@@ -21,7 +21,7 @@
 namespace medtap::analyzers::hl7 {
 
 // Fields a segment parser looks at: the largest index any of them reads (PID-20) plus one.
-constexpr size_t kSegmentFieldsRead = 21;
+constexpr size_t kSegmentFieldsRead = SplitSegment::kMaxFields;
 
 // Keyed tokens for one flow's patient fields, remembering the last value of each kind so that a
 // monitor's stream of messages about one patient costs one HMAC per field, not one per message.
@@ -68,26 +68,27 @@ ValueClass classifyValueType(std::string_view obx2);
 
 // Fills `out` from one OBX. Returns true when OBX-5 held a withheld (free-text or personal)
 // value, which the caller records as Hl7PhiField::ObxFreeText.
-bool parseObservation(std::span<const std::string_view> fields, const EncodingCharacters& encoding,
+bool parseObservation(const SplitSegment& obx, const EncodingCharacters& encoding,
                       const Hl7Limits& limits, events::Hl7Observation& out,
                       AnomalyCounters& anomalies);
 
 // Records the PHI fields one PID has and, for the first PID of a message (`first`), sets the
 // patient's tokens. Without `tokens` only the field names are recorded.
-void parsePatient(std::span<const std::string_view> fields, const EncodingCharacters& encoding,
-                  bool first, PatientTokens* tokens, events::Hl7Patient& patient);
+void parsePatient(const SplitSegment& pid, const EncodingCharacters& encoding, bool first,
+                  PatientTokens* tokens, events::Hl7Patient& patient);
 
-// NK1, PV1, NTE: records which PHI fields are present (segment id in fields[0]).
-void notePersonalFields(std::span<const std::string_view> fields, events::Hl7Patient& patient);
+// NK1, PV1, NTE: records which PHI fields are present.
+void notePersonalFields(const SplitSegment& segment, events::Hl7Patient& patient);
 
 // MSA-1..3 into the message.
-void parseAck(std::span<const std::string_view> fields, const EncodingCharacters& encoding,
-              const Hl7Limits& limits, events::Hl7Message& out, AnomalyCounters& anomalies);
+void parseAck(const SplitSegment& msa, const EncodingCharacters& encoding, const Hl7Limits& limits,
+              events::Hl7Message& out, AnomalyCounters& anomalies);
 
-// A device identifier (EI: first component, unescaped) from OBX-18 or PRT-10/16, added to
-// `out.devices` unless already there; hl7_too_many_devices beyond the limit.
-void addDevice(std::string_view source, std::string_view ei, const EncodingCharacters& encoding,
-               const Hl7Limits& limits, events::Hl7Message& out, AnomalyCounters& anomalies);
+// A device identifier (EI: field `index` of `segment`, first component, unescaped) from OBX-18 or
+// PRT-10/16, added to `out.devices` unless already there; hl7_too_many_devices beyond the limit.
+void addDevice(std::string_view source, const SplitSegment& segment, size_t index,
+               const EncodingCharacters& encoding, const Hl7Limits& limits, events::Hl7Message& out,
+               AnomalyCounters& anomalies);
 
 // FHS or BHS (fields[i] is SEG-(i+1), as for MSH) into `batch`: BHS values take precedence over
 // FHS ones, so call in segment order.

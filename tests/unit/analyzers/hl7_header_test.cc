@@ -144,6 +144,81 @@ TEST(Component, PicksTheNthPart) {
   EXPECT_EQ(component("", '^', 0), "");
 }
 
+TEST(Component, SeparatorsAcrossWordBoundaries) {
+  // The scan reads eight bytes at a time: separators at, before and after a word's end.
+  const std::string field = "1234567^89ABCDEF^^G^0123456789abcdef^";
+  EXPECT_EQ(component(field, '^', 0), "1234567");
+  EXPECT_EQ(component(field, '^', 1), "89ABCDEF");
+  EXPECT_EQ(component(field, '^', 2), "");
+  EXPECT_EQ(component(field, '^', 3), "G");
+  EXPECT_EQ(component(field, '^', 4), "0123456789abcdef");
+  EXPECT_EQ(component(field, '^', 5), "");
+  EXPECT_EQ(component(field, '^', 6), "");
+  // A NUL byte is text, also when it is looked for (a missing delimiter is '\0').
+  EXPECT_EQ(component(std::string_view("a\0b", 3), '^', 0), std::string_view("a\0b", 3));
+}
+
+EncodingCharacters standardEncoding() {
+  return EncodingCharacters{'|', '^', '~', '\\', '&', '\0'};
+}
+
+TEST(SplitSegment, FieldsRepetitionsComponentsAndEscapes) {
+  const std::string obx =
+      "OBX|1|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC~2^x|1.2.1.1|98|%^percent|||||R|||"
+      "20250101120000+0000||||0012345678ABCDEF^EUI-64|a\\S\\b";
+  SplitSegment s;
+  s.split(obx, standardEncoding());
+  EXPECT_EQ(s.count(), 20u);
+  EXPECT_EQ(s.field(0), "OBX");
+  EXPECT_EQ(s.field(3), "150456^MDC_PULS_OXIM_SAT_O2^MDC~2^x");
+  EXPECT_EQ(s.firstRepetition(3), "150456^MDC_PULS_OXIM_SAT_O2^MDC");
+  EXPECT_EQ(s.component(3, 0), "150456");
+  EXPECT_EQ(s.component(3, 1), "MDC_PULS_OXIM_SAT_O2");
+  EXPECT_EQ(s.component(3, 2), "MDC");
+  EXPECT_EQ(s.component(3, 3), "");  // "2^x" is the second repetition's
+  EXPECT_EQ(s.component(5, 0), "98");
+  EXPECT_EQ(s.component(5, 1), "");
+  EXPECT_EQ(s.component(6, 1), "percent");
+  EXPECT_EQ(s.field(7), "");
+  EXPECT_EQ(s.component(14, 0), "20250101120000+0000");
+  EXPECT_EQ(s.component(18, 0), "0012345678ABCDEF");
+  EXPECT_EQ(s.field(19), "a\\S\\b");
+  EXPECT_TRUE(s.escaped(19));
+  EXPECT_FALSE(s.escaped(3));
+  EXPECT_EQ(s.field(20), "");  // past the last field
+  EXPECT_EQ(s.component(20, 0), "");
+  EXPECT_FALSE(s.escaped(20));
+}
+
+TEST(SplitSegment, CountsFieldsBeyondThoseKept) {
+  std::string zpd = "ZPD";
+  for (int i = 0; i < 40; ++i) zpd += "|f" + std::to_string(i);
+  SplitSegment s;
+  s.split(zpd, standardEncoding());
+  EXPECT_EQ(s.count(), 41u);
+  EXPECT_EQ(s.field(SplitSegment::kMaxFields - 1), "f19");
+  EXPECT_EQ(s.field(SplitSegment::kMaxFields), "");
+  s.split("PID", standardEncoding());  // reused: nothing of the earlier segment remains
+  EXPECT_EQ(s.count(), 1u);
+  EXPECT_EQ(s.field(0), "PID");
+  EXPECT_EQ(s.field(1), "");
+}
+
+TEST(SplitSegment, MissingDelimitersNeverSplit) {
+  // MSH-2 "^": no repetition or escape character; '~', '\\' and NUL bytes are text.
+  const EncodingCharacters e{'|', '^', '\0', '\0', '\0', '\0'};
+  const std::string pid = std::string("PID|1|a~b^c\\E\\|") + '\0' + "x^y";
+  SplitSegment s;
+  s.split(pid, e);
+  EXPECT_EQ(s.count(), 4u);
+  EXPECT_EQ(s.firstRepetition(2), "a~b^c\\E\\");
+  EXPECT_EQ(s.component(2, 0), "a~b");
+  EXPECT_EQ(s.component(2, 1), "c\\E\\");
+  EXPECT_FALSE(s.escaped(2));
+  EXPECT_EQ(s.component(3, 0), std::string_view("\0x", 2));
+  EXPECT_EQ(s.component(3, 1), "y");
+}
+
 TEST(IsSegmentName, ThreeUpperCaseLettersOrDigits) {
   EXPECT_TRUE(isSegmentName("MSH"));
   EXPECT_TRUE(isSegmentName("ZPD"));
