@@ -8,15 +8,14 @@
 #include "analyzers/dhcp/dhcp_analyzer.h"
 #include "analyzers/dhcp/dhcp_parser.h"
 #include "analyzers/dhcp/limits.h"
+#include "fuzz_support.h"
 
 namespace {
 
 using namespace medtap;
 using namespace medtap::analyzers;
 
-void check(bool ok) {
-  if (!ok) std::abort();
-}
+using medtap::fuzz::check;
 
 }  // namespace
 

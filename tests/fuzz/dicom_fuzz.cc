@@ -13,6 +13,7 @@
 
 #include "analyzers/dicom/dicom_analyzer.h"
 #include "analyzers/dicom/pdu_framer.h"
+#include "fuzz_support.h"
 #include "sinks/eve_writer.h"
 
 namespace {
@@ -39,9 +40,7 @@ events::FlowRef tcpFlow() {
   return ref;
 }
 
-void check(bool ok) {
-  if (!ok) std::abort();
-}
+using fuzz::check;
 
 struct Outcome {
   std::string lines;
@@ -58,9 +57,7 @@ Outcome runOneDirection(Bytes stream, Bytes sizes) {
   dicom::DicomAnalyzer analyzer(kPduLimits, kMessageLimits);
   size_t pos = 0;
   for (size_t i = 0; pos < stream.size(); ++i) {
-    size_t len = sizes.empty() ? stream.size() : (sizes[i % sizes.size()] & 0x7F);
-    if (len == 0) len = 1;
-    len = std::min(len, stream.size() - pos);
+    const size_t len = fuzz::chunkLength(sizes, i, stream.size() - pos);
     const FeedResult r =
         analyzer.feed(ctx, Direction::Originator, stream.subspan(pos, len), Timestamp{});
     pos += len;
@@ -74,11 +71,11 @@ Outcome runOneDirection(Bytes stream, Bytes sizes) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size == 0) return 0;
-  const size_t n = data[0] & 15;
-  if (size < 1 + n) return 0;
-  const Bytes sizes(data + 1, n);
-  const Bytes stream(data + 1 + n, size - 1 - n);
+  const auto in = fuzz::sizedInput(data, size);
+  if (!in) return 0;
+  const Bytes sizes = in->sizes;
+  const Bytes stream = in->stream;
+  const size_t n = sizes.size();
 
   // Whole vs chunked: same events, same anomalies.
   const Outcome whole = runOneDirection(stream, {});

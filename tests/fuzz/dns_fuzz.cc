@@ -15,15 +15,14 @@
 #include "analyzers/dns/dns_parser.h"
 #include "analyzers/dns/limits.h"
 #include "analyzers/dns/tcp_framer.h"
+#include "fuzz_support.h"
 
 namespace {
 
 using namespace medtap;
 using namespace medtap::analyzers;
 
-void check(bool ok) {
-  if (!ok) std::abort();
-}
+using medtap::fuzz::check;
 
 class Recorder : public dns::FramerCallbacks {
  public:

@@ -9,15 +9,14 @@
 #include "analyzers/hl7/hl7_header.h"
 #include "analyzers/hl7/hl7_message.h"
 #include "analyzers/hl7/limits.h"
+#include "fuzz_support.h"
 
 namespace {
 
 using namespace medtap;
 using namespace medtap::analyzers::hl7;
 
-void check(bool ok) {
-  if (!ok) std::abort();
-}
+using medtap::fuzz::check;
 
 }  // namespace
 

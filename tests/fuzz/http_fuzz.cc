@@ -10,15 +10,14 @@
 #include "analyzers/http/http_analyzer.h"
 #include "analyzers/http/http_message.h"
 #include "analyzers/http/limits.h"
+#include "fuzz_support.h"
 
 namespace {
 
 using namespace medtap;
 using namespace medtap::analyzers;
 
-void check(bool ok) {
-  if (!ok) std::abort();
-}
+using fuzz::check;
 
 class Sink : public events::EventSink {
  public:
@@ -46,12 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   events::FlowRef ref;
   AnalyzerContext ctx{ref, sink, anomalies, phi};
   http::HttpAnalyzer analyzer;
-  // The same bytes as the client's requests and as the server's responses, interleaved.
-  for (size_t pos = 0; pos < bytes.size(); pos += chunk) {
-    const Bytes part = bytes.subspan(pos, std::min(chunk, bytes.size() - pos));
-    analyzer.feed(ctx, flow::Direction::Originator, part, Timestamp{});
-    analyzer.feed(ctx, flow::Direction::Responder, part, Timestamp{});
-  }
+  fuzz::feedBothWays(analyzer, ctx, bytes, chunk);
   analyzer.gap(ctx, flow::Direction::Responder, 10, Timestamp{});
   analyzer.end(ctx, flow::Direction::Originator, Timestamp{});
   analyzer.end(ctx, flow::Direction::Responder, Timestamp{});

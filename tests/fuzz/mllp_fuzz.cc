@@ -13,6 +13,7 @@
 #include "analyzers/dispatcher.h"
 #include "analyzers/hl7/hl7_analyzer.h"
 #include "analyzers/hl7/mllp_framer.h"
+#include "fuzz_support.h"
 
 namespace {
 
@@ -36,18 +37,16 @@ class NullSink : public events::EventSink {
 // Small limits, so that the fuzzer reaches them.
 constexpr hl7::MllpLimits kLimits{.max_message_size = 512, .max_bytes_outside_frame = 256};
 
-void check(bool ok) {
-  if (!ok) std::abort();
-}
+using fuzz::check;
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size == 0) return 0;
-  const size_t n = data[0] & 15;
-  if (size < 1 + n) return 0;
-  const Bytes sizes(data + 1, n);
-  const Bytes stream(data + 1 + n, size - 1 - n);
+  const auto in = fuzz::sizedInput(data, size);
+  if (!in) return 0;
+  const Bytes sizes = in->sizes;
+  const Bytes stream = in->stream;
+  const size_t n = sizes.size();
 
   // The MLLP framer: chunked vs whole.
   Recorder whole;
@@ -61,9 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     hl7::MllpFramer framer(kLimits);
     size_t pos = 0;
     for (size_t i = 0; pos < stream.size(); ++i) {
-      size_t len = n == 0 ? stream.size() : (sizes[i % n] & 0x7F);
-      if (len == 0) len = 1;
-      len = std::min(len, stream.size() - pos);
+      const size_t len = fuzz::chunkLength(sizes, i, stream.size() - pos);
       framer.feed(stream.subspan(pos, len), chunked);
       check(framer.bufferedBytes() <= kLimits.max_message_size);
       pos += len;

@@ -11,15 +11,14 @@
 #include "analyzers/tls/hello.h"
 #include "analyzers/tls/limits.h"
 #include "analyzers/tls/tls_analyzer.h"
+#include "fuzz_support.h"
 
 namespace {
 
 using namespace medtap;
 using namespace medtap::analyzers;
 
-void check(bool ok) {
-  if (!ok) std::abort();
-}
+using fuzz::check;
 
 class Sink : public events::EventSink {
  public:
@@ -53,11 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   events::FlowRef ref;
   AnalyzerContext ctx{ref, sink, anomalies, phi};
   tls::TlsAnalyzer analyzer;
-  for (size_t pos = 0; pos < bytes.size(); pos += chunk) {
-    const Bytes part = bytes.subspan(pos, std::min(chunk, bytes.size() - pos));
-    analyzer.feed(ctx, flow::Direction::Originator, part, Timestamp{});
-    analyzer.feed(ctx, flow::Direction::Responder, part, Timestamp{});
-  }
+  fuzz::feedBothWays(analyzer, ctx, bytes, chunk);
   analyzer.end(ctx, flow::Direction::Originator, Timestamp{});
   analyzer.end(ctx, flow::Direction::Responder, Timestamp{});
   return 0;
