@@ -83,6 +83,8 @@ events::FlowRef Dispatcher::flowRef(const flow::Flow& flow) {
   ref.vlan_count = flow.key.vlan_count;
   ref.vlan = flow.key.vlan;
   ref.app_proto = flow.app_proto;
+  if (flow.mac_known & 1U) ref.src_mac = flow.mac[0];
+  if (flow.mac_known & 2U) ref.dest_mac = flow.mac[1];
   return ref;
 }
 

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -10,6 +11,8 @@
 #include <filesystem>
 
 #include <fmt/format.h>
+
+#include "sinks/eve_body.h"
 
 namespace medtap::cli {
 
@@ -50,6 +53,8 @@ void addRunOptions(CLI::App& command, RunOptions& options) {
   command.add_option("--home-net", options.home_networks,
                      "the site's own network, CIDR; repeatable (replaces site.home_networks)");
   command.add_option("--max-flows", options.max_flows, "flows held at once (flow.max_flows)");
+  command.add_option("--db", options.database,
+                     "inventory store, merged across runs (inventory.database)");
 }
 
 Result<config::Config> effectiveConfig(const RunOptions& options) {
@@ -76,6 +81,9 @@ Result<config::Config> effectiveConfig(const RunOptions& options) {
       return Error{s.error()};
     }
   }
+  if (!options.database.empty()) {
+    if (auto s = set("inventory.database", options.database); !s) return Error{s.error()};
+  }
   auto problems = config::checkConsistency(cfg);
   if (!problems.empty()) return Error{problems.front()};
   return cfg;
@@ -93,16 +101,38 @@ Result<std::unique_ptr<Run>> Run::start(const config::Config& config) {
                                       : config.site.token_secret_file;
   auto phi = privacy::PhiTokenizer::fromSecretFile(secret_path);
   if (!phi) return Error{phi.error()};
+  inventory::InventoryOptions inv;
+  inv.resolve.site_networks = config.site.home_networks;
+  inv.oui_directory = config.inventory.oui_directory;
+  inv.fingerprints_directory = config.inventory.fingerprints_directory;
+  auto inventory = inventory::Inventory::create(inv);
+  if (!inventory) return Error{inventory.error()};
+  auto store = inventory::Store::open(databasePath(config));
+  if (!store) return Error{store.error()};
   pipeline::PipelineOptions options;
   options.decoder = config.decoder;
   options.flows = config.flows;
   options.dispatcher = config.dispatcher;
-  return std::unique_ptr<Run>(new Run(dir, std::move(eve.value()), options, phi.value()));
+  return std::unique_ptr<Run>(new Run(dir, std::move(eve.value()), std::move(inventory.value()),
+                                      std::move(store.value()), options, phi.value()));
+}
+
+std::string databasePath(const config::Config& config) {
+  const std::string& db = config.inventory.database;
+  return db.find('/') == std::string::npos ? config.outputs.directory + "/" + db : db;
 }
 
 Run::Run(std::string output_dir, std::unique_ptr<sinks::EveWriter> eve,
+         std::unique_ptr<inventory::Inventory> inventory, std::unique_ptr<inventory::Store> store,
          const pipeline::PipelineOptions& options, const privacy::PhiTokenizer& phi)
-    : output_dir_(std::move(output_dir)), eve_(std::move(eve)), pipeline_(options, phi, *eve_) {}
+    : output_dir_(std::move(output_dir)),
+      eve_(std::move(eve)),
+      inventory_(std::move(inventory)),
+      store_(std::move(store)),
+      pipeline_(options, phi, sinks_) {
+  sinks_.add(*eve_);
+  sinks_.add(inventory_->observer());
+}
 
 bool Run::readAll(capture::PacketSource& source, const std::string& name, ProgressBar progress,
                   const std::atomic<bool>* stop) {
@@ -137,8 +167,54 @@ bool Run::readAll(capture::PacketSource& source, const std::string& name, Progre
   return true;
 }
 
+bool Run::finishInventory() {
+  inventory::Observations merged;
+  auto devices = inventory_->resolve(store_.get(), &merged);
+  if (!devices) {
+    std::fprintf(stderr, "medtap: error: %s\n", devices.error().c_str());
+    return false;
+  }
+  std::vector<inventory::StoredDevice> stored;
+  std::string array = "[";
+  size_t added = 0, changed = 0, family = 0;
+  for (const auto& d : devices.value()) {
+    if (!d.change.empty()) {
+      eve_->emit(events::Event{d.last_seen, std::nullopt, d});
+      (d.change == "new" ? added : changed)++;
+    }
+    if (std::find(d.tags.begin(), d.tags.end(), "cms8000-family") != d.tags.end()) ++family;
+    events::DeviceRecord plain = d;
+    plain.change = {};
+    std::string json;
+    sinks::JsonWriter w(json);
+    sinks::writeDevice(w, plain);
+    array += (array.size() > 1 ? ",\n" : "\n") + json;
+    stored.push_back(inventory::storedDevice(plain, std::move(json)));
+  }
+  array += "\n]\n";
+  const std::string path = output_dir_ + "/inventory.json";
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  bool ok = f != nullptr && std::fwrite(array.data(), 1, array.size(), f) == array.size();
+  if (f != nullptr) ok = std::fclose(f) == 0 && ok;
+  if (!ok) {
+    std::fprintf(stderr, "medtap: error: %s: %s\n", path.c_str(), std::strerror(errno));
+    return false;
+  }
+  for (auto s : {store_->saveFacts(merged), store_->saveDevices(stored)}) {
+    if (!s) {
+      std::fprintf(stderr, "medtap: error: %s\n", s.error().c_str());
+      return false;
+    }
+  }
+  inventory_summary_ = fmt::format("  devices    {} ({} new, {} changed; {} cms8000-family)\n",
+                                   thousands(devices->size()), added, changed, family);
+  inventory_summary_ += "  inventory  " + path + ", " + store_->path() + "\n";
+  return true;
+}
+
 bool Run::finish() {
   pipeline_.finish();
+  if (!finishInventory()) return false;
   if (!eve_->flush()) {
     std::fprintf(stderr, "medtap: error: %s\n", eve_->error().c_str());
     return false;
@@ -177,6 +253,7 @@ std::string Run::summary(double wall_seconds, const capture::SourceStats* live_s
     names += fmt::format("\n    {:<34} {}", anomalyName(a), thousands(anomalies.get(a)));
   }
   out += fmt::format("  anomalies  {}{}\n", thousands(anomalies.total()), names);
+  out += inventory_summary_;
   for (const auto& w : warnings_) out += "  warning    " + w + "\n";
   out += "  output     " + eve_->path() + "\n";
   return out;

@@ -14,6 +14,7 @@
 
 #include "capture/packet_source.h"
 #include "config/config.h"
+#include "inventory/inventory.h"
 #include "pipeline/pipeline.h"
 #include "sinks/eve_writer.h"
 
@@ -24,12 +25,16 @@ struct RunOptions {
   std::string output_dir;                  // -o/--output (overrides outputs.directory)
   std::vector<std::string> home_networks;  // --home-net (replaces site.home_networks)
   std::optional<size_t> max_flows;         // --max-flows
+  std::string database;                    // --db (inventory.database)
 };
 
 void addRunOptions(CLI::App& command, RunOptions& options);
 
 // The configuration file (if any) with the flags applied. Error: one line.
 Result<config::Config> effectiveConfig(const RunOptions& options);
+
+// inventory.database: a plain name inside outputs.directory, or a path as it is.
+std::string databasePath(const config::Config& config);
 
 // Exit statuses, documented in the README.
 constexpr int kExitOk = 0;
@@ -56,11 +61,18 @@ class Run {
 
  private:
   Run(std::string output_dir, std::unique_ptr<sinks::EveWriter> eve,
+      std::unique_ptr<inventory::Inventory> inventory, std::unique_ptr<inventory::Store> store,
       const pipeline::PipelineOptions& options, const privacy::PhiTokenizer& phi);
+  // Resolves the devices, writes their events, inventory.json and the store.
+  bool finishInventory();
 
   std::string output_dir_;
   std::unique_ptr<sinks::EveWriter> eve_;
+  std::unique_ptr<inventory::Inventory> inventory_;
+  std::unique_ptr<inventory::Store> store_;
+  events::FanOut sinks_;  // the EVE writer, then the inventory
   pipeline::Pipeline pipeline_;
+  std::string inventory_summary_;
   std::vector<std::string> warnings_;
   uint64_t input_bytes_ = 0;
 };

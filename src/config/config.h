@@ -48,6 +48,18 @@ struct OutputConfig {
   EveOutputConfig eve;
 };
 
+struct InventoryConfig {
+  // The SQLite store that keeps the inventory across runs (docs/EVENTS.md "Files a run writes"):
+  // a plain name is created inside OutputConfig::directory; a path with '/' is used as it is, so
+  // that runs writing to different folders share one inventory.
+  std::string database = "medtap.db";
+  // Debian's ieee-data: the IEEE registry of MAC address blocks.
+  std::string oui_directory = "/usr/share/ieee-data";
+  // A folder of the site's own fingerprint rule files (*.yaml, data/fingerprints/README.md),
+  // used with the built-in ones; "" for the built-in rules only.
+  std::string fingerprints_directory;
+};
+
 struct Config {
   SiteConfig site;
   capture::FileSourceLimits file_limits;
@@ -61,6 +73,7 @@ struct Config {
   // and they are not configurable yet.
   analyzers::DispatcherLimits dispatcher;
   OutputConfig outputs;
+  InventoryConfig inventory;
 };
 
 // One problem in a configuration. line and column are 1-based; 0 when the problem is not tied to

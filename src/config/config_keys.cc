@@ -139,6 +139,15 @@ const KeySpec kKeys[] = {
     {"outputs.eve.filename", K::FileName, 1, kMaxTextLength,
      "EVE JSON file name, inside outputs.directory.",
      [](Config& c) -> FieldRef { return &c.outputs.eve.filename; }},
+    {"inventory.database", K::Text, 1, kMaxTextLength,
+     "SQLite store of the inventory: a plain name inside outputs.directory, or a path.",
+     [](Config& c) -> FieldRef { return &c.inventory.database; }},
+    {"inventory.oui_directory", K::Text, 1, kMaxTextLength,
+     "Folder of the IEEE registry files (Debian's ieee-data).",
+     [](Config& c) -> FieldRef { return &c.inventory.oui_directory; }},
+    {"inventory.fingerprints_directory", K::Text, 0, kMaxTextLength,
+     "Folder of the site's own fingerprint rules, used with the built-in ones.",
+     [](Config& c) -> FieldRef { return &c.inventory.fingerprints_directory; }},
 };
 
 std::string formatBound(ValueKind kind, int64_t v) {

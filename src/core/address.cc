@@ -110,6 +110,27 @@ std::string MacAddress::toString() const {
   return s;
 }
 
+std::optional<MacAddress> MacAddress::parse(std::string_view text) {
+  MacAddress m;
+  size_t pos = 0;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < 6; ++i) {
+    if (i > 0 && pos < text.size() && (text[pos] == ':' || text[pos] == '-')) ++pos;
+    if (pos + 2 > text.size()) return std::nullopt;
+    int hi = nibble(text[pos]), lo = nibble(text[pos + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    m.bytes[i] = static_cast<uint8_t>(hi << 4 | lo);
+    pos += 2;
+  }
+  if (pos != text.size()) return std::nullopt;
+  return m;
+}
+
 bool MacAddress::isBroadcast() const {
   for (uint8_t b : bytes)
     if (b != 0xff) return false;

@@ -63,7 +63,11 @@ struct MacAddress {
     std::memcpy(m.bytes.data(), six_bytes.data(), 6);
     return m;
   }
+  // "00:1b:2c:3d:4e:5f" or "00-1B-2C-3D-4E-5F" (either case, ':' or '-' or none between bytes).
+  static std::optional<MacAddress> parse(std::string_view text);
   std::string toString() const;  // "00:1b:2c:3d:4e:5f"
+  // The locally administered bit: a randomised or assigned address, not from the IEEE registry.
+  bool isLocallyAdministered() const { return (bytes[0] & 2) != 0; }
   bool isBroadcast() const;
   bool isMulticast() const { return (bytes[0] & 1) != 0; }
   friend auto operator<=>(const MacAddress&, const MacAddress&) = default;

@@ -14,6 +14,7 @@
 #include "core/timestamp.h"
 #include "events/arp.h"
 #include "events/contec_cms.h"
+#include "events/device.h"
 #include "events/dhcp.h"
 #include "events/dicom.h"
 #include "events/dns.h"
@@ -36,13 +37,15 @@ struct FlowRef {
   uint8_t vlan_count = 0;
   std::array<uint16_t, 2> vlan{};
   std::string_view app_proto;  // static string, "" when no analyzer claimed the flow
+  // Each side's MAC at the capture point (flow::Flow::mac), when the link layer had one.
+  std::optional<MacAddress> src_mac, dest_mac;
 };
 
 // Every event type, one struct each in events/<type>.h with its EVE name in kEventType. A new
 // type is added here, and gets its EVE writer in sinks/eve_<type>.cc.
 using Body = std::variant<FlowRecord, Hl7Message, ArpBinding, DhcpMessage, DnsMessage, DicomMessage,
                           RpcTransaction, NfsOperation, LpdJob, ContecCmsBlock, HttpTransaction,
-                          TlsHandshake>;
+                          TlsHandshake, DeviceRecord>;
 
 // Which way the bytes an event describes travelled in its flow.
 enum class Direction : uint8_t { Unknown, ToServer, ToClient };
@@ -64,6 +67,18 @@ class EventSink {
  public:
   virtual ~EventSink() = default;
   virtual void emit(const Event& event) = 0;
+};
+
+// Passes every event to each of its sinks in order: the EVE writer, then the correlators.
+class FanOut final : public EventSink {
+ public:
+  void add(EventSink& sink) { sinks_.push_back(&sink); }
+  void emit(const Event& event) override {
+    for (EventSink* s : sinks_) s->emit(event);
+  }
+
+ private:
+  std::vector<EventSink*> sinks_;
 };
 
 }  // namespace medtap::events

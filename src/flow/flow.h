@@ -74,6 +74,12 @@ struct Flow {
   Timestamp first_seen, last_seen;
   std::array<uint64_t, 2> pkts{};   // by Direction
   std::array<uint64_t, 2> bytes{};  // wire bytes by Direction
+  // Each side's MAC as the capture point sees it, by Direction: the source MAC of its first
+  // packet (for the responder, until it sends: the destination MAC of the originator's first
+  // packet). Behind a router this is the router's MAC; the inventory tells the two apart.
+  std::array<MacAddress, 2> mac{};
+  uint8_t mac_known = 0;           // bit 0: mac[0] is set; bit 1: mac[1] is set
+  bool resp_mac_from_dst = false;  // mac[1] came from a destination MAC: replace when it sends
   FlowState state = FlowState::New;
   std::string_view app_proto;  // static string of the analyzer that claimed the flow, or ""
   std::unique_ptr<TcpFlowReassembly> tcp;  // TCP flows only

@@ -219,6 +219,7 @@ class FlowTable::Impl {
     const Direction dir = src_side == e->orig_side ? Direction::Originator : Direction::Responder;
     ++f.pkts[index(dir)];
     f.bytes[index(dir)] += p.wire_len;
+    if (p.has_mac) noteMac(f, dir, p);
     f.last_seen = std::max(f.last_seen, p.ts);
     if (f.tcp) {
       f.tcp->onPacket(ctx_, f, dir, p);
@@ -270,6 +271,22 @@ class FlowTable::Impl {
     }
     const Direction dir = src_side == e.orig_side ? Direction::Originator : Direction::Responder;
     return e.flow.tcp->isNewConnection(dir, p.tcp_seq);
+  }
+
+  // The first source MAC each side sends from; before the responder sends, the originator's
+  // destination MAC stands for it (not when broadcast or multicast).
+  static void noteMac(Flow& f, Direction dir, const decode::DecodedPacket& p) {
+    const size_t d = index(dir);
+    if ((f.mac_known & (1U << d)) == 0 || (d == 1 && f.resp_mac_from_dst)) {
+      f.mac[d] = p.src_mac;
+      f.mac_known |= 1U << d;
+      if (d == 1) f.resp_mac_from_dst = false;
+    }
+    if (d == 0 && (f.mac_known & 2U) == 0 && !p.dst_mac.isMulticast()) {
+      f.mac[1] = p.dst_mac;
+      f.mac_known |= 2U;
+      f.resp_mac_from_dst = true;
+    }
   }
 
   Entry* create(const FlowKey& key, uint64_t hash, KeySide src_side,

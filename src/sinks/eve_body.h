@@ -8,6 +8,7 @@
 #include "core/timestamp.h"
 #include "events/arp.h"
 #include "events/contec_cms.h"
+#include "events/device.h"
 #include "events/dhcp.h"
 #include "events/dicom.h"
 #include "events/dns.h"
@@ -34,6 +35,9 @@ void writeEveBody(JsonWriter& w, const events::NfsOperation& o);
 void writeEveBody(JsonWriter& w, const events::LpdJob& j);
 void writeEveBody(JsonWriter& w, const events::ContecCmsBlock& b);
 void writeEveBody(JsonWriter& w, const events::DicomMessage& m);
+void writeEveBody(JsonWriter& w, const events::DeviceRecord& d);
+// The `device` object alone (inventory.json holds an array of them).
+void writeDevice(JsonWriter& w, const events::DeviceRecord& d);
 
 // Addresses and times are formatted straight into the line: they need no escaping.
 inline void appendQuoted(std::string& out, const IpAddress& a) {

@@ -55,6 +55,14 @@ void formatEve(const events::Event& event, std::string& out) {
     std::string scratch;
     w.field("proto", protoName(f.proto, scratch));
     if (!f.app_proto.empty()) w.field("app_proto", f.app_proto);
+    // Suricata's `ether` object, on flow events only: what the inventory keys devices by.
+    if (std::holds_alternative<events::FlowRecord>(event.body) && (f.src_mac || f.dest_mac)) {
+      w.key("ether");
+      w.beginObject();
+      if (f.src_mac) w.field("src_mac", f.src_mac->toString());
+      if (f.dest_mac) w.field("dest_mac", f.dest_mac->toString());
+      w.endObject();
+    }
   }
   if (event.direction != events::Direction::Unknown) {
     w.field("direction",

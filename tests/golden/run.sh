@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Golden tests: runs the real medtap binary on each trace and compares eve.json, line for line,
-# with the checked-in expectation tests/golden/<name>.eve.json.
+# Golden tests: runs the real medtap binary on each trace and compares eve.json and inventory.json,
+# line for line, with the checked-in expectations tests/golden/<name>.{eve,inventory}.json.
 #   tests/golden/run.sh path/to/medtap            compare
 #   UPDATE_GOLDEN=1 tests/golden/run.sh medtap    rewrite the expectations (review the diff!)
 # Traces: tests/traces/*.pcap (made by tests/traces/gen_traces.py) and a few third-party captures
@@ -37,17 +37,20 @@ for name in $(printf '%s\n' "${!inputs[@]}" | sort); do
     failed=$((failed + 1)); continue
   fi
   if [[ ${UPDATE_GOLDEN:-0} == 1 ]]; then
-    cp "$out/eve.json" "$expected"; echo "updated $name"; continue
+    cp "$out/eve.json" "$expected"; cp "$out/inventory.json" "$here/$name.inventory.json"
+    echo "updated $name"; continue
   fi
   if [[ ! -f $expected ]]; then
     echo "FAIL $name: no expectation $expected (run with UPDATE_GOLDEN=1 and review)"
     failed=$((failed + 1)); continue
   fi
-  if diff -u "$expected" "$out/eve.json" >"$work/$name.diff"; then
+  if diff -u "$expected" "$out/eve.json" >"$work/$name.diff" &&
+    diff -u "$here/$name.inventory.json" "$out/inventory.json" >>"$work/$name.diff"; then
     echo "ok   $name ($(wc -l <"$expected") events)"
     passed=$((passed + 1))
   else
-    echo "FAIL $name: eve.json differs from $expected"; head -40 "$work/$name.diff"
+    echo "FAIL $name: eve.json or inventory.json differs from $here/$name.*"
+    head -40 "$work/$name.diff"
     failed=$((failed + 1))
   fi
 done

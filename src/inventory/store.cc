@@ -1,0 +1,249 @@
+#include "inventory/store.h"
+
+#include <nlohmann/json.hpp>
+
+#include "inventory/facts.h"
+
+namespace medtap::inventory {
+
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS facts(
+  ip TEXT NOT NULL,          -- '' when known by MAC only
+  mac TEXT NOT NULL,         -- '' when the link layer had none
+  source TEXT NOT NULL,      -- inventory/facts.h
+  value TEXT NOT NULL,
+  first_ns INTEGER NOT NULL,
+  last_ns INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  flow_id INTEGER NOT NULL,
+  PRIMARY KEY(ip, mac, source, value)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS devices(
+  id TEXT PRIMARY KEY,
+  vendor TEXT NOT NULL, model TEXT NOT NULL, device_class TEXT NOT NULL, firmware TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  tags TEXT NOT NULL,        -- JSON arrays
+  ips TEXT NOT NULL, macs TEXT NOT NULL, hostnames TEXT NOT NULL,
+  first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+  json TEXT NOT NULL);       -- the device object of inventory.json
+)sql";
+
+struct Statement {
+  sqlite3_stmt* s = nullptr;
+  ~Statement() { sqlite3_finalize(s); }
+};
+
+std::string column(sqlite3_stmt* s, int i) {
+  const unsigned char* t = sqlite3_column_text(s, i);
+  return t == nullptr ? std::string{}
+                      : std::string(reinterpret_cast<const char*>(t),
+                                    static_cast<size_t>(sqlite3_column_bytes(s, i)));
+}
+
+void bindText(sqlite3_stmt* s, int i, std::string_view v) {
+  // An empty view may have no data pointer, which SQLite would store as NULL.
+  sqlite3_bind_text(s, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+}
+
+// Values come off the wire: bytes that are not UTF-8 are replaced, never thrown on.
+std::string jsonArray(const std::vector<std::string>& values) {
+  return nlohmann::json(values).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::vector<std::string> jsonList(const std::string& text) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  std::vector<std::string> out;
+  if (j.is_array()) {
+    for (const auto& v : j) {
+      if (v.is_string()) out.push_back(v.get<std::string>());
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+StoredDevice storedDevice(const events::DeviceRecord& d, std::string json) {
+  StoredDevice s;
+  s.id = d.id;
+  s.vendor = d.vendor;
+  s.model = d.model;
+  s.device_class = d.device_class;
+  s.firmware = d.firmware;
+  s.confidence = d.confidence;
+  s.tags = d.tags;
+  for (const auto& ip : d.ips) s.ips.push_back(ip.toString());
+  for (const auto& m : d.macs) s.macs.push_back(m.toString());
+  s.hostnames = d.hostnames;
+  appendIso8601(s.first_seen, d.first_seen);
+  appendIso8601(s.last_seen, d.last_seen);
+  s.json = std::move(json);
+  return s;
+}
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    std::string why = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return Error{path + ": cannot open the database: " + why};
+  }
+  std::unique_ptr<Store> store(new Store(path, db));
+  sqlite3_busy_timeout(db, 5000);
+  if (auto s = store->exec(kSchema); !s) return Error{s.error()};
+  Statement v;
+  sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='schema_version'", -1, &v.s, nullptr);
+  if (v.s != nullptr && sqlite3_step(v.s) == SQLITE_ROW) {
+    int version = sqlite3_column_int(v.s, 0);
+    if (version > kSchemaVersion) {
+      return Error{path + ": written by a newer medtap (schema " + std::to_string(version) +
+                   ", this one knows " + std::to_string(kSchemaVersion) + ")"};
+    }
+  } else {
+    const std::string set = "INSERT OR REPLACE INTO meta VALUES('schema_version','" +
+                            std::to_string(kSchemaVersion) + "')";
+    if (auto s = store->exec(set.c_str()); !s) return Error{s.error()};
+  }
+  return store;
+}
+
+Store::~Store() {
+  sqlite3_close(db_);
+}
+
+Status Store::exec(const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string why = message != nullptr ? message : sqlite3_errmsg(db_);
+    sqlite3_free(message);
+    return Error{path_ + ": " + why};
+  }
+  return Ok{};
+}
+
+Status Store::fail(const char* what) const {
+  return Error{path_ + ": " + what + ": " + sqlite3_errmsg(db_)};
+}
+
+Status Store::loadFacts(Observations& into) const {
+  Statement q;
+  if (sqlite3_prepare_v2(db_,
+                         "SELECT ip, mac, source, value, first_ns, last_ns, count, flow_id "
+                         "FROM facts",
+                         -1, &q.s, nullptr) != SQLITE_OK) {
+    return fail("reading facts");
+  }
+  int rc;
+  while ((rc = sqlite3_step(q.s)) == SQLITE_ROW) {
+    EndpointKey key;
+    if (auto ip = IpAddress::parse(column(q.s, 0))) key.ip = *ip;
+    key.mac = MacAddress::parse(column(q.s, 1));
+    FactStats stats{Timestamp{sqlite3_column_int64(q.s, 4)},
+                    Timestamp{sqlite3_column_int64(q.s, 5)},
+                    static_cast<uint64_t>(sqlite3_column_int64(q.s, 6)),
+                    static_cast<uint64_t>(sqlite3_column_int64(q.s, 7))};
+    into.addStats(key, column(q.s, 2), column(q.s, 3), stats);
+  }
+  return rc == SQLITE_DONE ? Status{Ok{}} : fail("reading facts");
+}
+
+Status Store::saveFacts(const Observations& all) {
+  if (auto s = exec("BEGIN IMMEDIATE; DELETE FROM facts;"); !s) return s;
+  Statement ins;
+  if (sqlite3_prepare_v2(db_, "INSERT INTO facts VALUES(?,?,?,?,?,?,?,?)", -1, &ins.s, nullptr) !=
+      SQLITE_OK) {
+    exec("ROLLBACK");
+    return fail("writing facts");
+  }
+  for (const auto& [key, facts] : all.endpoints()) {
+    const std::string ip = key.ip.family() == IpFamily::None ? "" : key.ip.toString();
+    const std::string mac = key.mac ? key.mac->toString() : "";
+    for (const auto& [fact, stats] : facts) {
+      sqlite3_reset(ins.s);
+      bindText(ins.s, 1, ip);
+      bindText(ins.s, 2, mac);
+      bindText(ins.s, 3, factSource(fact));
+      bindText(ins.s, 4, factValue(fact));
+      sqlite3_bind_int64(ins.s, 5, stats.first.ns);
+      sqlite3_bind_int64(ins.s, 6, stats.last.ns);
+      sqlite3_bind_int64(ins.s, 7, static_cast<sqlite3_int64>(stats.count));
+      sqlite3_bind_int64(ins.s, 8, static_cast<sqlite3_int64>(stats.flow_id));
+      if (sqlite3_step(ins.s) != SQLITE_DONE) {
+        Status failed = fail("writing facts");
+        exec("ROLLBACK");
+        return failed;
+      }
+    }
+  }
+  return exec("COMMIT");
+}
+
+Result<std::vector<StoredDevice>> Store::devices() const {
+  Statement q;
+  if (sqlite3_prepare_v2(db_,
+                         "SELECT id, vendor, model, device_class, firmware, confidence, tags, ips, "
+                         "macs, hostnames, first_seen, last_seen, json FROM devices ORDER BY id",
+                         -1, &q.s, nullptr) != SQLITE_OK) {
+    return Error{path_ + ": reading devices: " + sqlite3_errmsg(db_)};
+  }
+  std::vector<StoredDevice> out;
+  int rc;
+  while ((rc = sqlite3_step(q.s)) == SQLITE_ROW) {
+    StoredDevice d;
+    d.id = column(q.s, 0);
+    d.vendor = column(q.s, 1);
+    d.model = column(q.s, 2);
+    d.device_class = column(q.s, 3);
+    d.firmware = column(q.s, 4);
+    d.confidence = sqlite3_column_double(q.s, 5);
+    d.tags = jsonList(column(q.s, 6));
+    d.ips = jsonList(column(q.s, 7));
+    d.macs = jsonList(column(q.s, 8));
+    d.hostnames = jsonList(column(q.s, 9));
+    d.first_seen = column(q.s, 10);
+    d.last_seen = column(q.s, 11);
+    d.json = column(q.s, 12);
+    out.push_back(std::move(d));
+  }
+  if (rc != SQLITE_DONE) return Error{path_ + ": reading devices: " + sqlite3_errmsg(db_)};
+  return out;
+}
+
+Status Store::saveDevices(const std::vector<StoredDevice>& devices) {
+  if (auto s = exec("BEGIN IMMEDIATE; DELETE FROM devices;"); !s) return s;
+  Statement ins;
+  if (sqlite3_prepare_v2(db_, "INSERT INTO devices VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &ins.s,
+                         nullptr) != SQLITE_OK) {
+    exec("ROLLBACK");
+    return fail("writing devices");
+  }
+  for (const auto& d : devices) {
+    sqlite3_reset(ins.s);
+    bindText(ins.s, 1, d.id);
+    bindText(ins.s, 2, d.vendor);
+    bindText(ins.s, 3, d.model);
+    bindText(ins.s, 4, d.device_class);
+    bindText(ins.s, 5, d.firmware);
+    sqlite3_bind_double(ins.s, 6, d.confidence);
+    bindText(ins.s, 7, jsonArray(d.tags));
+    bindText(ins.s, 8, jsonArray(d.ips));
+    bindText(ins.s, 9, jsonArray(d.macs));
+    bindText(ins.s, 10, jsonArray(d.hostnames));
+    bindText(ins.s, 11, d.first_seen);
+    bindText(ins.s, 12, d.last_seen);
+    bindText(ins.s, 13, d.json);
+    if (sqlite3_step(ins.s) != SQLITE_DONE) {
+      Status failed = fail("writing devices");
+      exec("ROLLBACK");
+      return failed;
+    }
+  }
+  return exec("COMMIT");
+}
+
+}  // namespace medtap::inventory

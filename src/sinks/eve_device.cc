@@ -1,0 +1,102 @@
+#include <cmath>
+
+#include "events/device.h"
+#include "sinks/eve_body.h"
+
+namespace medtap::sinks {
+
+namespace {
+
+void stringArray(JsonWriter& w, std::string_view key, const std::vector<std::string>& values) {
+  w.key(key);
+  w.beginArray();
+  for (const auto& v : values) w.string(v);
+  w.endArray();
+}
+
+// Scores and confidences to two decimals: more would be false precision.
+double rounded(double v) {
+  return std::round(v * 100) / 100;
+}
+
+}  // namespace
+
+void writeDevice(JsonWriter& w, const events::DeviceRecord& d) {
+  w.beginObject();
+  w.field("id", d.id);
+  if (!d.change.empty()) w.field("change", d.change);
+  w.key("macs");
+  w.beginArray();
+  for (const auto& m : d.macs) w.string(m.toString());
+  w.endArray();
+  w.key("ips");
+  w.beginArray();
+  for (const auto& ip : d.ips) appendQuoted(w.rawValue(), ip);
+  w.endArray();
+  w.key("addresses");
+  w.beginArray();
+  for (const auto& a : d.addresses) {
+    w.beginObject();
+    w.key("ip");
+    appendQuoted(w.rawValue(), a.ip);
+    w.field("locality", a.locality);
+    w.field("site", a.site);
+    w.key("first_seen");
+    appendQuoted(w.rawValue(), a.first_seen);
+    w.key("last_seen");
+    appendQuoted(w.rawValue(), a.last_seen);
+    w.endObject();
+  }
+  w.endArray();
+  w.field("vendor", d.vendor);
+  w.field("model", d.model);
+  w.field("device_class", d.device_class);
+  w.field("firmware", d.firmware);
+  stringArray(w, "hostnames", d.hostnames);
+  w.field("confidence", rounded(d.confidence));
+  stringArray(w, "tags", d.tags);
+  stringArray(w, "roles", d.roles);
+  w.key("first_seen");
+  appendQuoted(w.rawValue(), d.first_seen);
+  w.key("last_seen");
+  appendQuoted(w.rawValue(), d.last_seen);
+  w.key("evidence");
+  w.beginArray();
+  for (const auto& e : d.evidence) {
+    w.beginObject();
+    w.field("source", e.source);
+    w.field("value", e.value);
+    w.field("detail", e.detail);
+    w.field("rule", e.rule);
+    w.field("claims", e.claims);
+    w.field("weight", rounded(e.weight));
+    w.field("count", e.count);
+    if (e.flow_id != 0) w.field("flow_id", e.flow_id);
+    w.key("first_seen");
+    appendQuoted(w.rawValue(), e.first_seen);
+    w.key("last_seen");
+    appendQuoted(w.rawValue(), e.last_seen);
+    w.endObject();
+  }
+  w.endArray();
+  w.key("conflicts");
+  w.beginArray();
+  for (const auto& c : d.conflicts) {
+    w.beginObject();
+    w.field("attribute", c.attribute);
+    w.field("chosen", c.chosen);
+    w.field("chosen_score", rounded(c.chosen_score));
+    w.field("other", c.other);
+    w.field("other_score", rounded(c.other_score));
+    w.endObject();
+  }
+  w.endArray();
+  w.endObject();
+}
+
+void writeEveBody(JsonWriter& w, const events::DeviceRecord& d) {
+  w.key("device");
+  writeDevice(w, d);
+}
+
+}  // namespace medtap::sinks
