@@ -364,6 +364,8 @@ def contec_phi(stream, phi, origin):
             y, m, d = text(124, 5), text(129, 3), text(132, 3)
             if y.isdigit() and m.isdigit() and d.isdigit():
                 phi.date(f"{int(y):04d}{int(m):02d}{int(d):02d}", origin)
+                for sep in "-/.":  # as the record writes it, unpadded ("1986-5-15")
+                    phi.add(sep.join((y, m, d)), origin)
         off += 2 + n
 
 
