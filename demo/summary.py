@@ -31,7 +31,10 @@ if inventory.exists():
     family = [d for d in devices if "cms8000-family" in d.get("tags", [])]
     print(f"  CMS8000 family: {len(family)} device(s)")
     for d in family:
-        print(f"    {', '.join(d.get('ips', []))}  {d.get('vendor', '?')} {d.get('model', '?')}")
+        label = " ".join(x for x in (d.get("vendor"), d.get("model")) if x) or "(names no vendor)"
+        why = sorted({e["rule"] for e in d.get("evidence", []) if "cms8000-family" in e["claims"]})
+        print(f"    {', '.join(d.get('ips', []))}  {label}; confidence {d['confidence']}; "
+              f"by {', '.join(why)}")
 alerts = [e["alert"] for e in events if e["event_type"] == "alert"]
 if alerts:
     cats = collections.Counter(a["category"] for a in alerts)
