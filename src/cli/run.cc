@@ -113,8 +113,10 @@ Result<std::unique_ptr<Run>> Run::start(const config::Config& config) {
   options.decoder = config.decoder;
   options.flows = config.flows;
   options.dispatcher = config.dispatcher;
-  return std::unique_ptr<Run>(new Run(dir, std::move(eve.value()), std::move(inventory.value()),
-                                      std::move(store.value()), options, phi.value()));
+  auto run = std::unique_ptr<Run>(new Run(dir, std::move(eve.value()), std::move(inventory.value()),
+                                          std::move(store.value()), options, phi.value()));
+  run->inventory_interval_ = config.inventory.update_interval;
+  return run;
 }
 
 std::string databasePath(const config::Config& config) {
@@ -145,6 +147,13 @@ bool Run::readAll(capture::PacketSource& source, const std::string& name, Progre
   uint64_t n = 0;
   while ((status = source.next(raw)) == capture::ReadStatus::Packet) {
     pipeline_.process(raw);
+    // Devices are written as they are identified, not only at the end: every update_interval of
+    // packet time (a live sensor, a week-long capture).
+    if (next_inventory_sync_.ns == 0) next_inventory_sync_ = raw.ts + inventory_interval_;
+    if (next_inventory_sync_ < raw.ts) {
+      syncInventory();
+      next_inventory_sync_ = raw.ts + inventory_interval_;
+    }
     if (show_progress && ++n % kProgressEveryPackets == 0) {
       double secs =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -167,7 +176,7 @@ bool Run::readAll(capture::PacketSource& source, const std::string& name, Progre
   return true;
 }
 
-bool Run::finishInventory() {
+bool Run::syncInventory() {
   inventory::Observations merged;
   auto devices = inventory_->resolve(store_.get(), &merged);
   if (!devices) {
@@ -206,15 +215,21 @@ bool Run::finishInventory() {
       return false;
     }
   }
-  inventory_summary_ = fmt::format("  devices    {} ({} new, {} changed; {} cms8000-family)\n",
-                                   thousands(devices->size()), added, changed, family);
+  // What the store holds now includes this run's facts: start afresh, so that the next sync
+  // does not count them twice.
+  inventory_->clearObservations();
+  devices_new_ += added;
+  devices_changed_ += changed;
+  inventory_summary_ =
+      fmt::format("  devices    {} ({} new, {} changed; {} cms8000-family)\n",
+                  thousands(devices->size()), devices_new_, devices_changed_, family);
   inventory_summary_ += "  inventory  " + path + ", " + store_->path() + "\n";
   return true;
 }
 
 bool Run::finish() {
   pipeline_.finish();
-  if (!finishInventory()) return false;
+  if (!syncInventory()) return false;
   if (!eve_->flush()) {
     std::fprintf(stderr, "medtap: error: %s\n", eve_->error().c_str());
     return false;

@@ -63,8 +63,9 @@ class Run {
   Run(std::string output_dir, std::unique_ptr<sinks::EveWriter> eve,
       std::unique_ptr<inventory::Inventory> inventory, std::unique_ptr<inventory::Store> store,
       const pipeline::PipelineOptions& options, const privacy::PhiTokenizer& phi);
-  // Resolves the devices, writes their events, inventory.json and the store.
-  bool finishInventory();
+  // Resolves the devices, writes the events of new and changed ones, inventory.json and the
+  // store. Returns false (the error printed) when the store or inventory.json cannot be written.
+  bool syncInventory();
 
   std::string output_dir_;
   std::unique_ptr<sinks::EveWriter> eve_;
@@ -73,6 +74,9 @@ class Run {
   events::FanOut sinks_;  // the EVE writer, then the inventory
   pipeline::Pipeline pipeline_;
   std::string inventory_summary_;
+  Duration inventory_interval_{};
+  Timestamp next_inventory_sync_{};
+  size_t devices_new_ = 0, devices_changed_ = 0;
   std::vector<std::string> warnings_;
   uint64_t input_bytes_ = 0;
 };

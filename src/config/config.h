@@ -58,6 +58,9 @@ struct InventoryConfig {
   // A folder of the site's own fingerprint rule files (*.yaml, data/fingerprints/README.md),
   // used with the built-in ones; "" for the built-in rules only.
   std::string fingerprints_directory;
+  // How often, in packet time, devices are resolved and new or changed ones written (device
+  // events, inventory.json, the store) during a run; and always at its end.
+  Duration update_interval = Duration::seconds(300);
 };
 
 struct Config {

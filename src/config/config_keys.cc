@@ -148,6 +148,9 @@ const KeySpec kKeys[] = {
     {"inventory.fingerprints_directory", K::Text, 0, kMaxTextLength,
      "Folder of the site's own fingerprint rules, used with the built-in ones.",
      [](Config& c) -> FieldRef { return &c.inventory.fingerprints_directory; }},
+    {"inventory.update_interval", K::Duration, kMinute, 7 * kDay,
+     "Packet time between two updates of the inventory during a run.",
+     [](Config& c) -> FieldRef { return &c.inventory.update_interval; }},
 };
 
 std::string formatBound(ValueKind kind, int64_t v) {

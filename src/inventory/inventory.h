@@ -29,6 +29,8 @@ class Inventory {
 
   events::EventSink& observer() { return observer_; }
   const Observations& observations() const { return observer_.observations(); }
+  // Forgets this run's facts once the store holds them.
+  void clearObservations() { observer_.observations() = Observations(options_.resolve.limits); }
 
   // Resolves this run's facts merged with the store's (when given). Devices whose identification
   // differs from the store's, or that it did not hold, get change "new" or "changed".
