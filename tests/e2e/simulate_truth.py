@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The inventory against the simulator's ground truth (issue #5's proof).
+"""`medtap analyze` against the simulator's ground truth (issues #3 and #5).
 
 Simulates wards with `medtap simulate` (the Contec scenarios, so that the CMS8000 family, its
 Epsimed relabel and a central station at the manuals' default address all appear), analyzes each
@@ -9,6 +9,10 @@ with `medtap analyze`, and checks inventory.json against ward.truth.json:
   - every device has the class the truth gives it;
   - the devices tagged cms8000-family are exactly the truth's CMS8000-family units;
   - no device the simulator did not make.
+  - every scenario action that crossed the network with a peer and a port (the NFS mount, the
+    off-site Contec stream and HL7, the HL7 leak to the internet, the new TLS peer) is a flow in
+    eve.json from that device to that peer and port, classified as that protocol, live at that
+    time.
 Prints vendor agreement as a figure (vendor names are free text and are not asserted).
 """
 import argparse
@@ -17,10 +21,15 @@ import os
 import subprocess
 import sys
 import tempfile
+from datetime import datetime
+
+
+def seconds(ts):
+    return datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
 
 WARDS = [
     # (beds, duration, seed, scenarios)
-    (8, "3m", 11, ["contec-backdoor"]),
+    (8, "6m", 11, ["contec-backdoor", "phi-exfil", "new-peer", "scan"]),
     (8, "3m", 12, ["contec-lan-default"]),
 ]
 
@@ -47,11 +56,14 @@ def check_ward(medtap, work, beds, duration, seed, scenarios, env):
     by_id = {d["id"]: d for d in inventory}
     # A host the ward could reach but did not in this capture is not expected.
     in_capture = set()
+    flows = []
     with open(os.path.join(out, "eve.json")) as eve:
         for line in eve:
             e = json.loads(line)
-            if e["event_type"] == "flow" and e["flow"]["pkts_toclient"] > 0:
-                in_capture.update((e["src_ip"], e["dest_ip"]))
+            if e["event_type"] == "flow":
+                flows.append(e)
+                if e["flow"]["pkts_toclient"] > 0:
+                    in_capture.update((e["src_ip"], e["dest_ip"]))
 
     problems = []
     vendor_ok = 0
@@ -94,10 +106,25 @@ def check_ward(medtap, work, beds, duration, seed, scenarios, env):
                 problems.append(f"{d['id']}: a scenario peer tagged cms8000-family")
             continue
         problems.append(f"{d['id']} ({d['ips']}): not a simulated device")
+    ip_of = {t["id"]: t["ip"] for t in truth["devices"]}
+    actions = 0
+    for s in truth.get("scenarios", []):
+        for e in s.get("events", []):
+            if not e.get("peer_ip") or not e.get("peer_port"):
+                continue
+            actions += 1
+            src, when = ip_of[e["device"]], seconds(e["time"])
+            match = [f for f in flows if f["src_ip"] == src and f["dest_ip"] == e["peer_ip"]
+                     and f.get("dest_port") == e["peer_port"]
+                     and f.get("app_proto") == e["protocol"]
+                     and seconds(f["flow"]["start"]) - 1 <= when <= seconds(f["flow"]["end"]) + 1]
+            if not match:
+                problems.append(f"scenario {s['name']}: {e['action']} {src} -> {e['peer_ip']}:"
+                                f"{e['peer_port']} ({e['protocol']}) at {e['time']}: no such flow")
     local_count = sum(1 for t in truth["devices"] if t["site"] == "lan")
     print(f"{name} {'+'.join(scenarios)}: {len(truth['devices'])} simulated devices, "
           f"{len(inventory)} in the inventory; vendor named for {vendor_ok} of "
-          f"{len(truth['devices'])}; {len(problems)} problems")
+          f"{len(truth['devices'])}; {actions} scenario actions checked; {len(problems)} problems")
     for p in problems:
         print("  " + p)
     return problems, local_count
@@ -114,7 +141,7 @@ def main():
         for beds, duration, seed, scenarios in WARDS:
             problems, _ = check_ward(args.medtap, work, beds, duration, seed, scenarios, env)
             failed += len(problems)
-    print("inventory_truth: " + ("ok" if failed == 0 else f"{failed} problems"))
+    print("simulate_truth: " + ("ok" if failed == 0 else f"{failed} problems"))
     return 1 if failed else 0
 
 
