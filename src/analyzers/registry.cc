@@ -11,6 +11,7 @@
 #include "analyzers/http/http_analyzer.h"
 #include "analyzers/lpd/lpd_analyzer.h"
 #include "analyzers/rpc/rpc_analyzer.h"
+#include "analyzers/starttls/starttls_analyzer.h"
 #include "analyzers/tls/tls_analyzer.h"
 
 namespace medtap::analyzers {
@@ -44,6 +45,7 @@ void registerAnalyzers(Registry& registry) {
   lpd::registerAnalyzer(registry);
   contec_cms::registerAnalyzer(registry);
   dicom::registerAnalyzer(registry);
+  starttls::registerAnalyzer(registry);
 }
 
 }  // namespace medtap::analyzers

@@ -122,7 +122,11 @@ namespace medtap {
   X(TlsBadHandshake, "tls_bad_handshake", "Client/ServerHello malformed")                     \
   X(TlsBadCertificate, "tls_bad_certificate", "Certificate message or DER unparsable")        \
   X(TlsTruncatedHandshake, "tls_truncated_handshake", "handshake cut by a gap or the end")    \
-  X(TlsHandshakeLimit, "tls_handshake_limit", "over 8 handshakes in one flow; flow ignored")  \
+  X(TlsHandshakeLimit, "tls_handshake_limit", "over 8 handshakes in a flow; ignored")         \
+  X(StarttlsRefused, "starttls_refused", "server refused STARTTLS; stays in clear")           \
+  X(StarttlsLongLine, "starttls_long_line", "preamble line over 512 bytes; rest not read")    \
+  X(StarttlsPlaintextLimit, "starttls_plaintext_limit", "64 KiB in clear, no upgrade")        \
+  X(StarttlsMalformedPreamble, "starttls_malformed_preamble", "LDAP preamble not BER")        \
   X(DhcpBadMagicCookie, "dhcp_bad_magic_cookie", "no 63 82 53 63 before the options")         \
   X(DhcpTruncatedMessage, "dhcp_truncated_message", "shorter than a BOOTP header")            \
   X(DhcpTruncatedOptions, "dhcp_truncated_options", "option code or length cut short")        \

@@ -1,0 +1,3 @@
+list(APPEND analyzer_sources
+  starttls/preamble.cc
+  starttls/starttls_analyzer.cc)
