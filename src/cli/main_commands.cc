@@ -6,6 +6,7 @@ namespace medtap::cli {
 void addCommands(CLI::App& app) {
   addAnalyzeCommand(app);
   addWatchCommand(app);
+  addInventoryCommand(app);
   addConfigCommand(app);
 #ifdef MEDTAP_HAVE_SIMULATE
   addSimulateCommand(app);

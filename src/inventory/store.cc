@@ -1,5 +1,7 @@
 #include "inventory/store.h"
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "inventory/facts.h"
@@ -85,30 +87,59 @@ StoredDevice storedDevice(const events::DeviceRecord& d, std::string json) {
   return s;
 }
 
-Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
+Result<sqlite3*> Store::openHandle(const std::string& path, int flags) {
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK) {
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
     std::string why = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
     return Error{path + ": cannot open the database: " + why};
   }
-  std::unique_ptr<Store> store(new Store(path, db));
   sqlite3_busy_timeout(db, 5000);
+  return db;
+}
+
+Status Store::checkSchemaVersion() const {
+  Statement v;
+  if (sqlite3_prepare_v2(db_, "SELECT value FROM meta WHERE key='schema_version'", -1, &v.s,
+                         nullptr) != SQLITE_OK) {
+    return Error{path_ + ": not a medtap database: " + sqlite3_errmsg(db_)};
+  }
+  if (sqlite3_step(v.s) != SQLITE_ROW) {
+    return Error{path_ + ": not a medtap database: no schema version"};
+  }
+  const int version = sqlite3_column_int(v.s, 0);
+  if (version > kSchemaVersion) {
+    return Error{path_ + ": written by a newer medtap (schema " + std::to_string(version) +
+                 ", this one knows " + std::to_string(kSchemaVersion) + ")"};
+  }
+  return Ok{};
+}
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
+  auto db = openHandle(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (!db) return Error{db.error()};
+  std::unique_ptr<Store> store(new Store(path, db.value()));
   if (auto s = store->exec(kSchema); !s) return Error{s.error()};
   Statement v;
-  sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='schema_version'", -1, &v.s, nullptr);
-  if (v.s != nullptr && sqlite3_step(v.s) == SQLITE_ROW) {
-    int version = sqlite3_column_int(v.s, 0);
-    if (version > kSchemaVersion) {
-      return Error{path + ": written by a newer medtap (schema " + std::to_string(version) +
-                   ", this one knows " + std::to_string(kSchemaVersion) + ")"};
-    }
-  } else {
+  sqlite3_prepare_v2(store->db_, "SELECT 1 FROM meta WHERE key='schema_version'", -1, &v.s,
+                     nullptr);
+  if (v.s == nullptr || sqlite3_step(v.s) != SQLITE_ROW) {
     const std::string set = "INSERT OR REPLACE INTO meta VALUES('schema_version','" +
                             std::to_string(kSchemaVersion) + "')";
     if (auto s = store->exec(set.c_str()); !s) return Error{s.error()};
   }
+  if (auto s = store->checkSchemaVersion(); !s) return Error{s.error()};
+  return store;
+}
+
+Result<std::unique_ptr<Store>> Store::openReadOnly(const std::string& path) {
+  // SQLite's own message for a missing file ("unable to open database file") does not say why.
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return Error{path + ": No such file or directory"};
+  auto db = openHandle(path, SQLITE_OPEN_READONLY);
+  if (!db) return Error{db.error()};
+  std::unique_ptr<Store> store(new Store(path, db.value()));
+  if (auto s = store->checkSchemaVersion(); !s) return Error{s.error()};
   return store;
 }
 

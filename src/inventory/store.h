@@ -32,6 +32,9 @@ class Store {
  public:
   // Opens or creates the database and its tables. One line on failure: the path and the reason.
   static Result<std::unique_ptr<Store>> open(const std::string& path);
+  // Opens an existing database for reading only: never creates the file or its tables, so that
+  // a mistyped path is an error rather than an empty inventory. Writes through it fail.
+  static Result<std::unique_ptr<Store>> openReadOnly(const std::string& path);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -48,6 +51,8 @@ class Store {
 
  private:
   Store(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
+  static Result<sqlite3*> openHandle(const std::string& path, int flags);
+  Status checkSchemaVersion() const;
   Status exec(const char* sql);
   Status fail(const char* what) const;
 

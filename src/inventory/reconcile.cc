@@ -1,0 +1,452 @@
+#include "inventory/reconcile.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "core/csv.h"
+
+namespace medtap::inventory {
+
+namespace {
+
+constexpr std::array<std::string_view, kAssetFieldCount> kFieldNames = {
+    "mac", "ip", "hostname", "vendor", "model", "class", "tag"};
+
+// Headers as CMMS exports (Nuvolo, AIMS, TMS, Accruent and spreadsheets) spell them, in the form
+// headerKey() gives, best first. The first one present wins.
+const std::array<std::vector<std::string_view>, kAssetFieldCount> kHeaderCandidates = {{
+    {"macaddress", "mac", "macaddr", "ethernetaddress", "hardwareaddress", "physicaladdress",
+     "wiredmac", "wiredmacaddress"},
+    {"ipaddress", "ip", "ipv4address", "ipv4", "ipaddr", "networkaddress"},
+    {"hostname", "host", "dnsname", "fqdn", "networkname", "computername"},
+    {"manufacturer", "vendor", "make", "mfr", "mfg", "brand"},
+    {"model", "modelnumber", "modelname", "modelno"},
+    {"devicetype", "deviceclass", "class", "type", "equipmenttype", "assettype", "category",
+     "devicecategory", "equipmentclass"},
+    {"assettag", "assetid", "assetnumber", "assetno", "tag", "equipmentid", "equipmentnumber",
+     "controlnumber", "serialnumber", "serial", "serialno", "name", "devicename", "assetname"},
+}};
+
+// Cell values that mean "nobody filled this in".
+constexpr std::array<std::string_view, 9> kAbsentValues = {"",  "n/a", "na",   "none", "unknown",
+                                                           "-", "--",  "null", "tbd"};
+
+// Words a vendor's name carries that do not tell vendors apart.
+const std::set<std::string, std::less<>> kVendorNoise = {"inc",
+                                                         "incorporated",
+                                                         "corp",
+                                                         "corporation",
+                                                         "co",
+                                                         "company",
+                                                         "ltd",
+                                                         "limited",
+                                                         "llc",
+                                                         "gmbh",
+                                                         "ag",
+                                                         "sa",
+                                                         "se",
+                                                         "plc",
+                                                         "bv",
+                                                         "nv",
+                                                         "kg",
+                                                         "kgaa",
+                                                         "srl",
+                                                         "spa",
+                                                         "oy",
+                                                         "ab",
+                                                         "as",
+                                                         "pty",
+                                                         "the",
+                                                         "and",
+                                                         "of",
+                                                         "healthcare",
+                                                         "health",
+                                                         "medical",
+                                                         "systems",
+                                                         "system",
+                                                         "solutions",
+                                                         "technologies",
+                                                         "technology",
+                                                         "electronics",
+                                                         "international",
+                                                         "group",
+                                                         "holdings",
+                                                         "sector",
+                                                         "division",
+                                                         "healthineers"};
+
+// Whole names that are one vendor under another name, after the noise is dropped.
+const std::map<std::string, std::string, std::less<>> kVendorAliases = {
+    {"general electric", "ge"}, {"hewlett packard", "hp"}, {"becton dickinson", "bd"},
+    {"draeger", "drager"},      {"draegerwerk", "drager"}, {"dragerwerk", "drager"},
+};
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+// Lower-case letters and digits only: "MAC Address" and "mac_address" are both "macaddress".
+std::string alnumKey(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+  }
+  return out;
+}
+
+bool isAbsent(std::string_view value) {
+  const std::string v = lower(trim(value));
+  return std::find(kAbsentValues.begin(), kAbsentValues.end(), v) != kAbsentValues.end();
+}
+
+// MacAddress::parse takes ':', '-' or nothing between bytes; Cisco's "0060.6e12.3456" and
+// space-separated bytes are common in asset lists too.
+std::optional<MacAddress> parseListedMac(std::string_view text) {
+  std::string compact;
+  for (char c : text) {
+    if (c != '.' && c != ' ') compact.push_back(c);
+  }
+  return MacAddress::parse(compact);
+}
+
+// The header row's column for every field; -1 when absent.
+Result<std::array<int, kAssetFieldCount>> mapColumns(const std::vector<std::string>& header,
+                                                     const std::vector<ColumnOverride>& overrides) {
+  std::array<int, kAssetFieldCount> column;
+  column.fill(-1);
+  std::vector<std::string> keys;
+  for (const auto& h : header) keys.push_back(alnumKey(h));
+  for (size_t f = 0; f < kAssetFieldCount; ++f) {
+    for (std::string_view candidate : kHeaderCandidates[f]) {
+      auto it = std::find(keys.begin(), keys.end(), candidate);
+      if (it != keys.end()) {
+        column[f] = static_cast<int>(it - keys.begin());
+        break;
+      }
+    }
+  }
+  for (const auto& o : overrides) {
+    auto it = std::find_if(header.begin(), header.end(), [&](const std::string& h) {
+      return lower(trim(h)) == lower(trim(o.header));
+    });
+    if (it == header.end()) {
+      return Error{"line 1: no column \"" + o.header + "\" for --column " +
+                   std::string(assetFieldName(o.field)) + "="};
+    }
+    column[static_cast<size_t>(o.field)] = static_cast<int>(it - header.begin());
+  }
+  // A column guessed for one field and named for another by --column is the named one's only.
+  for (const auto& o : overrides) {
+    const int taken = column[static_cast<size_t>(o.field)];
+    for (size_t f = 0; f < kAssetFieldCount; ++f) {
+      if (f != static_cast<size_t>(o.field) && column[f] == taken &&
+          std::none_of(overrides.begin(), overrides.end(),
+                       [&](const ColumnOverride& other) { return other.field == AssetField(f); })) {
+        column[f] = -1;
+      }
+    }
+  }
+  return column;
+}
+
+bool sameHostname(std::string_view listed, std::string_view seen) {
+  const std::string a = lower(listed), b = lower(seen);
+  if (a == b) return true;
+  // "icu-mon-01" is "icu-mon-01.ward.example.org" in DNS.
+  auto shortName = [](const std::string& s) { return s.substr(0, s.find('.')); };
+  return shortName(a) == shortName(b) &&
+         (a.find('.') == std::string::npos || b.find('.') == std::string::npos);
+}
+
+template <typename Pred>
+const StoredDevice* findDevice(const std::vector<StoredDevice>& devices, Pred pred) {
+  for (const auto& d : devices) {
+    if (pred(d)) return &d;
+  }
+  return nullptr;
+}
+
+bool hasMac(const StoredDevice& d, const MacAddress& mac) {
+  return std::any_of(d.macs.begin(), d.macs.end(),
+                     [&](const std::string& m) { return MacAddress::parse(m) == mac; });
+}
+
+bool hasIp(const StoredDevice& d, const IpAddress& ip) {
+  return std::any_of(d.ips.begin(), d.ips.end(),
+                     [&](const std::string& i) { return IpAddress::parse(i) == ip; });
+}
+
+// "dr\xc3\xa4ger" (UTF-8 "dräger") is "drager", as registries that keep to ASCII write it.
+std::string foldUmlauts(const std::string& word) {
+  static const std::array<std::pair<std::string_view, char>, 7> kFolds = {{{"\xc3\xa4", 'a'},
+                                                                           {"\xc3\xb6", 'o'},
+                                                                           {"\xc3\xbc", 'u'},
+                                                                           {"\xc3\x84", 'a'},
+                                                                           {"\xc3\x96", 'o'},
+                                                                           {"\xc3\x9c", 'u'},
+                                                                           {"\xc3\xa9", 'e'}}};
+  std::string out;
+  for (size_t i = 0; i < word.size(); ++i) {
+    auto fold = std::find_if(kFolds.begin(), kFolds.end(), [&](const auto& f) {
+      return std::string_view(word).substr(i, 2) == f.first;
+    });
+    if (fold != kFolds.end()) {
+      out.push_back(fold->second);
+      ++i;
+    } else {
+      out.push_back(word[i]);
+    }
+  }
+  return out;
+}
+
+// A device with an address inside site.home_networks, or with no address (known by MAC only).
+// Servers on the internet are not the hospital's assets: never "seen but not listed".
+bool onSite(const StoredDevice& d) {
+  const auto j = nlohmann::json::parse(d.json, nullptr, false);
+  if (!j.is_object() || !j.contains("addresses") || !j["addresses"].is_array() ||
+      j["addresses"].empty()) {
+    return true;
+  }
+  return std::any_of(j["addresses"].begin(), j["addresses"].end(), [](const nlohmann::json& a) {
+    return a.is_object() && a.value("site", false);
+  });
+}
+
+std::string joined(const std::vector<std::string>& values) {
+  std::string out;
+  for (const auto& v : values) out += (out.empty() ? "" : " ") + v;
+  return out;
+}
+
+}  // namespace
+
+std::optional<AssetField> assetFieldNamed(std::string_view name) {
+  const std::string n = lower(name);
+  for (size_t f = 0; f < kAssetFieldCount; ++f) {
+    if (n == kFieldNames[f]) return AssetField(f);
+  }
+  if (n == "serial" || n == "name") return AssetField::Tag;
+  return std::nullopt;
+}
+
+std::string_view assetFieldName(AssetField f) {
+  return kFieldNames[static_cast<size_t>(f)];
+}
+
+Result<ColumnOverride> parseColumnOverride(std::string_view text) {
+  const size_t eq = text.find('=');
+  auto field = eq == std::string_view::npos ? std::nullopt : assetFieldNamed(text.substr(0, eq));
+  if (!field || trim(text.substr(eq + 1)).empty()) {
+    return Error{"--column " + std::string(text) +
+                 ": expected FIELD=HEADER, FIELD one of mac, ip, hostname, vendor, model, class, "
+                 "tag"};
+  }
+  return ColumnOverride{*field, std::string(trim(text.substr(eq + 1)))};
+}
+
+Result<AssetList> readAssetList(std::string_view csv,
+                                const std::vector<ColumnOverride>& overrides) {
+  // Spreadsheets often save UTF-8 with a byte order mark.
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  if (csv.substr(0, kBom.size()) == kBom) csv.remove_prefix(kBom.size());
+
+  AssetList list;
+  std::vector<std::string> header;
+  std::array<int, kAssetFieldCount> column{};
+  std::string problem;  // the first one; rows after it are ignored
+  auto row = [&](size_t line, std::vector<std::string>& fields) {
+    if (!problem.empty()) return;
+    if (header.empty()) {
+      header = fields;
+      auto mapped = mapColumns(header, overrides);
+      if (!mapped) {
+        problem = mapped.error();
+        return;
+      }
+      column = mapped.value();
+      if (column[0] < 0 && column[1] < 0 && column[2] < 0) {
+        problem = "line " + std::to_string(line) +
+                  ": no MAC, IP or hostname column to match devices on (map one with --column "
+                  "mac=HEADER)";
+      }
+      return;
+    }
+    if (std::all_of(fields.begin(), fields.end(),
+                    [](const std::string& v) { return trim(v).empty(); })) {
+      return;
+    }
+    if (fields.size() > header.size()) {
+      problem = "line " + std::to_string(line) + ": " + std::to_string(fields.size()) +
+                " fields, the header has " + std::to_string(header.size());
+      return;
+    }
+    auto cell = [&](AssetField f) -> std::string_view {
+      const int c = column[static_cast<size_t>(f)];
+      if (c < 0 || static_cast<size_t>(c) >= fields.size() || isAbsent(fields[c])) return {};
+      return trim(fields[c]);
+    };
+    Asset a;
+    a.line = line;
+    if (auto m = cell(AssetField::Mac); !m.empty()) {
+      a.mac = parseListedMac(m);
+      if (!a.mac) {
+        problem =
+            "line " + std::to_string(line) + ": not a MAC address: \"" + std::string(m) + "\"";
+        return;
+      }
+    }
+    if (auto ip = cell(AssetField::Ip); !ip.empty()) {
+      a.ip = IpAddress::parse(ip);
+      if (!a.ip) {
+        problem =
+            "line " + std::to_string(line) + ": not an IP address: \"" + std::string(ip) + "\"";
+        return;
+      }
+    }
+    a.hostname = cell(AssetField::Hostname);
+    a.vendor = cell(AssetField::Vendor);
+    a.model = cell(AssetField::Model);
+    a.device_class = cell(AssetField::DeviceClass);
+    a.tag = cell(AssetField::Tag);
+    list.assets.push_back(std::move(a));
+  };
+  if (auto s = forEachCsvRow(csv, row); !s) return Error{s.error()};
+  if (!problem.empty()) return Error{problem};
+  if (header.empty()) return Error{"line 1: no header row"};
+  for (size_t f = 0; f < kAssetFieldCount; ++f) {
+    if (column[f] >= 0) list.headers[f] = header[static_cast<size_t>(column[f])];
+  }
+  return list;
+}
+
+std::vector<std::string> vendorWords(std::string_view vendor) {
+  std::vector<std::string> words;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty() && !kVendorNoise.contains(word)) words.push_back(word);
+    word.clear();
+  };
+  for (char c : vendor) {
+    // "B. Braun" is "b braun", "Bio-Medical" is "bio medical"; non-ASCII bytes (Dräger) are kept.
+    if (std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80) {
+      word.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    } else {
+      flush();
+    }
+  }
+  flush();
+  for (auto& w : words) w = foldUmlauts(w);
+  auto alias = kVendorAliases.find(joined(words));
+  if (alias != kVendorAliases.end()) return {alias->second};
+  for (auto& w : words) {
+    if (auto a = kVendorAliases.find(w); a != kVendorAliases.end()) w = a->second;
+  }
+  return words;
+}
+
+bool sameVendor(std::string_view listed, std::string_view seen) {
+  auto a = vendorWords(listed), b = vendorWords(seen);
+  if (a.empty() || b.empty()) return lower(trim(listed)) == lower(trim(seen));
+  if (a.size() > b.size()) std::swap(a, b);
+  return std::all_of(a.begin(), a.end(), [&](const std::string& w) {
+    return std::find(b.begin(), b.end(), w) != b.end();
+  });
+}
+
+bool sameModel(std::string_view listed, std::string_view seen) {
+  return alnumKey(listed) == alnumKey(seen);
+}
+
+std::string deviceClassSpelling(std::string_view listed) {
+  std::string out;
+  for (char c : trim(listed)) {
+    const bool separator = c == ' ' || c == '_' || c == '-' || c == '/';
+    if (separator) {
+      if (!out.empty() && out.back() != '-') out.push_back('-');
+    } else {
+      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out;
+}
+
+std::string_view matchedByName(MatchedBy m) {
+  switch (m) {
+    case MatchedBy::Mac:
+      return "mac";
+    case MatchedBy::Ip:
+      return "ip";
+    case MatchedBy::Hostname:
+      return "hostname";
+  }
+  return "";
+}
+
+Reconciliation reconcile(const std::vector<StoredDevice>& devices, const AssetList& assets) {
+  Reconciliation r;
+  std::set<const StoredDevice*> listed;
+  for (const Asset& a : assets.assets) {
+    const StoredDevice* d = nullptr;
+    MatchedBy by = MatchedBy::Mac;
+    if (a.mac) d = findDevice(devices, [&](const StoredDevice& s) { return hasMac(s, *a.mac); });
+    if (d == nullptr && a.ip) {
+      by = MatchedBy::Ip;
+      d = findDevice(devices, [&](const StoredDevice& s) { return hasIp(s, *a.ip); });
+    }
+    if (d == nullptr && !a.hostname.empty()) {
+      by = MatchedBy::Hostname;
+      d = findDevice(devices, [&](const StoredDevice& s) {
+        return std::any_of(s.hostnames.begin(), s.hostnames.end(),
+                           [&](const std::string& h) { return sameHostname(a.hostname, h); });
+      });
+    }
+    if (d == nullptr) {
+      r.unseen.push_back(&a);
+      continue;
+    }
+    ++r.matched;
+    listed.insert(d);
+    auto differ = [&](std::string_view attribute, std::string listed_value, std::string seen) {
+      r.disagreements.push_back(
+          Disagreement{&a, d, by, attribute, std::move(listed_value), std::move(seen)});
+    };
+    if (!a.vendor.empty() && !d->vendor.empty() && !sameVendor(a.vendor, d->vendor)) {
+      differ("vendor", a.vendor, d->vendor);
+    }
+    if (!a.model.empty() && !d->model.empty() && !sameModel(a.model, d->model)) {
+      differ("model", a.model, d->model);
+    }
+    if (!a.device_class.empty() && d->device_class != "unknown" && !d->device_class.empty() &&
+        deviceClassSpelling(a.device_class) != d->device_class) {
+      differ("class", a.device_class, d->device_class);
+    }
+    // Found by address or name, but the list gives a MAC the device was never seen with: a
+    // replaced unit, a moved address, or a list out of date.
+    if (by != MatchedBy::Mac && a.mac && !d->macs.empty()) {
+      differ("mac", a.mac->toString(), joined(d->macs));
+    }
+  }
+  for (const auto& d : devices) {
+    if (!listed.contains(&d) && onSite(d)) r.unlisted.push_back(&d);
+  }
+  return r;
+}
+
+}  // namespace medtap::inventory
