@@ -31,7 +31,8 @@ void onRecord(int /*terminator*/, void* reader) {
 Status forEachCsvRow(std::string_view text,
                      const std::function<void(size_t, std::vector<std::string>&)>& row) {
   csv_parser parser{};
-  if (csv_init(&parser, CSV_STRICT | CSV_APPEND_NULL) != 0) return Error{"csv: out of memory"};
+  if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+    return Error{"csv: out of memory"};
   Reader reader{&row, {}, 1, 1};
   // Fed a line at a time so that each record knows its line number for error messages.
   size_t pos = 0;
@@ -47,8 +48,12 @@ Status forEachCsvRow(std::string_view text,
     ++reader.next_line;
     pos = end;
   }
-  csv_fini(&parser, onField, onRecord, &reader);
+  // Without CSV_STRICT_FINI a quote never closed would take the rest of the text into one field.
+  const bool complete = csv_fini(&parser, onField, onRecord, &reader) == 0;
   csv_free(&parser);
+  if (!complete) {
+    return Error{"line " + std::to_string(reader.line) + ": a quoted field is never closed"};
+  }
   return Ok{};
 }
 

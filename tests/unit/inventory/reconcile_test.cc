@@ -97,6 +97,8 @@ TEST(AssetList, ErrorsNameTheLine) {
   EXPECT_EQ(readError("MAC,Model\n", {ColumnOverride{AssetField::Ip, "Address"}}),
             "line 1: no column \"Address\" for --column ip=");
   EXPECT_EQ(readError(""), "line 1: no header row");
+  EXPECT_EQ(readError("Asset Tag,MAC\nA1,\"00:00:00:00:00:01\nA2,00:00:00:00:00:02\n"),
+            "line 2: a quoted field is never closed");
   // libcsv in strict mode: a quote inside an unquoted field.
   EXPECT_EQ(readError("MAC,Model\n00:00:00:00:00:01,A\"B\n").substr(0, 7), "line 2:");
 }
