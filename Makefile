@@ -7,16 +7,19 @@
 #   make demo    simulate a 24-bed ward with the Contec backdoor, analyze it, print the summary
 #   make fuzz    build the libFuzzer targets with clang and run each for FUZZ_SECONDS
 #   make bench   throughput against tshark, ndpiReader and tcpdump (bench/throughput.sh)
+#   make bench-analyzers   each protocol analyzer on its own (Google Benchmark, build-bench/)
 #   make lint    clang-format check and clang-tidy over src/
 
 BUILD      ?= build
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
+BENCH_BUILD ?= build-bench
+BENCH_ARGS ?=
 JOBS       ?= $(shell nproc)
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test demo fuzz bench lint format format-check clean
+.PHONY: all deps build test demo fuzz bench bench-analyzers lint format format-check clean
 
 all: build
 
@@ -48,6 +51,13 @@ fuzz: deps
 
 bench: build
 	./bench/throughput.sh
+
+# Built like the medtap binary (RelWithDebInfo) in its own folder, without the unit tests; extra
+# Google Benchmark flags in BENCH_ARGS (e.g. BENCH_ARGS=--benchmark_filter=Hl7).
+bench-analyzers: deps
+	cmake -S . -B $(BENCH_BUILD) -G Ninja -DMEDTAP_BENCH=ON -DMEDTAP_TESTS=OFF $(CMAKE_FLAGS)
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target analyzers_bench
+	$(BENCH_BUILD)/bench/analyzers_bench $(BENCH_ARGS)
 
 SOURCES = $(shell git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' 2>/dev/null)
 
