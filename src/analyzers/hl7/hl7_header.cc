@@ -76,15 +76,15 @@ std::optional<std::string_view> SegmentReader::next() {
 }
 
 // Fields and components are short (a few to a few dozen bytes): these helpers, which run for
-// every field of the segments medtap reads, find delimiters a word at a time (byte_scan.h).
+// every field of the segments medtap reads, find delimiters a block at a time (byte_scan.h).
 size_t splitFields(std::string_view segment, char separator, std::span<std::string_view> out) {
   const char* data = segment.data();
   const size_t size = segment.size();
   size_t count = 0;
   size_t start = 0;
-  for (size_t base = 0; base < size; base += scan::kWordBytes) {
+  for (size_t base = 0; base < size; base += scan::kBlockBytes) {
     const size_t n = size - base;
-    uint64_t mask = scan::matches(scan::load(data + base, n), separator) & scan::firstBytes(n);
+    scan::Mask mask = scan::matches(scan::load(data + base, n), separator) & scan::firstBytes(n);
     for (; mask != 0; mask &= mask - 1) {
       const size_t i = base + scan::firstMatch(mask);
       if (count < out.size()) out[count] = std::string_view(data + start, i - start);
@@ -102,9 +102,9 @@ std::string_view component(std::string_view field, char separator, size_t index)
   const char* data = field.data();
   const size_t size = field.size();
   size_t start = 0;
-  for (size_t base = 0; base < size; base += scan::kWordBytes) {
+  for (size_t base = 0; base < size; base += scan::kBlockBytes) {
     const size_t n = size - base;
-    uint64_t mask = scan::matches(scan::load(data + base, n), separator) & scan::firstBytes(n);
+    scan::Mask mask = scan::matches(scan::load(data + base, n), separator) & scan::firstBytes(n);
     for (; mask != 0; mask &= mask - 1) {
       const size_t i = base + scan::firstMatch(mask);
       if (index == 0) return std::string_view(data + start, i - start);
@@ -142,21 +142,22 @@ void SplitSegment::split(std::string_view segment, const EncodingCharacters& e) 
   };
   // A delimiter MSH-2 leaves out is '\0' and never matches (a NUL byte in a field stays text);
   // the field and component separators are always declared.
-  for (size_t base = 0; base < size; base += scan::kWordBytes) {
+  for (size_t base = 0; base < size; base += scan::kBlockBytes) {
     const size_t n = size - base;
-    const uint64_t word = scan::load(data + base, n);
-    const uint64_t valid = scan::firstBytes(n);
-    const uint64_t separators = scan::matches(word, e.field) & valid;
+    const scan::Block block = scan::load(data + base, n);
+    const scan::Mask valid = scan::firstBytes(n);
+    const scan::Mask separators = scan::matches(block, e.field) & valid;
     if (count_ >= kMaxFields) {  // past the kept fields only the count matters
       count_ += static_cast<size_t>(std::popcount(separators));
       continue;
     }
-    const uint64_t components = scan::matches(word, e.component) & valid;
-    const uint64_t repetitions =
-        e.repetition == '\0' ? 0 : scan::matches(word, e.repetition) & valid;
-    const uint64_t escapes = e.escape == '\0' ? 0 : scan::matches(word, e.escape) & valid;
-    for (uint64_t all = separators | components | repetitions | escapes; all != 0; all &= all - 1) {
-      const uint64_t bit = all & (~all + 1);
+    const scan::Mask components = scan::matches(block, e.component) & valid;
+    const scan::Mask repetitions =
+        e.repetition == '\0' ? 0 : scan::matches(block, e.repetition) & valid;
+    const scan::Mask escapes = e.escape == '\0' ? 0 : scan::matches(block, e.escape) & valid;
+    for (scan::Mask all = separators | components | repetitions | escapes; all != 0;
+         all &= all - 1) {
+      const scan::Mask bit = all & (~all + 1);
       const size_t i = base + scan::firstMatch(all);
       if ((separators & bit) != 0) {
         if (count_ < kMaxFields) {

@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "analyzers/hl7/byte_scan.h"
 #include "analyzers/hl7/limits.h"
 #include "analyzers/hl7/raw_framer.h"
 #include "test_support.h"
@@ -156,6 +158,46 @@ TEST(Component, SeparatorsAcrossWordBoundaries) {
   EXPECT_EQ(component(field, '^', 6), "");
   // A NUL byte is text, also when it is looked for (a missing delimiter is '\0').
   EXPECT_EQ(component(std::string_view("a\0b", 3), '^', 0), std::string_view("a\0b", 3));
+}
+
+// Offsets of every `c` in `text` found by one block scanner of byte_scan.h.
+template <typename Block, typename Mask>
+std::vector<size_t> scanPositions(std::string_view text, char c, size_t block_bytes,
+                                  Block (*load)(const char*, size_t), Mask (*matches)(Block, char),
+                                  Mask (*first_bytes)(size_t), size_t (*first_match)(Mask)) {
+  std::vector<size_t> out;
+  for (size_t base = 0; base < text.size(); base += block_bytes) {
+    const size_t n = text.size() - base;
+    for (Mask m = matches(load(text.data() + base, n), c) & first_bytes(n); m != 0; m &= m - 1) {
+      out.push_back(base + first_match(m));
+    }
+  }
+  return out;
+}
+
+TEST(ByteScan, EveryImplementationFindsWhatALoopFinds) {
+  // Delimiters, letters, NUL (the "no delimiter" value) and high bytes, at every length from
+  // empty to past two SSE2 blocks; seeded.
+  const std::string alphabet("|^~\\&aZ\0\x80\xff", 10);
+  std::mt19937 rng(20251125);
+  for (int round = 0; round < 3000; ++round) {
+    std::string text(rng() % 40, ' ');
+    for (char& ch : text) ch = alphabet[rng() % alphabet.size()];
+    const char c = alphabet[rng() % alphabet.size()];
+    std::vector<size_t> want;
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == c) want.push_back(i);
+    }
+    EXPECT_EQ(scanPositions(text, c, swar::kBlockBytes, &swar::load, &swar::matches,
+                            &swar::firstBytes, &swar::firstMatch),
+              want);
+#if defined(__SSE2__)
+    EXPECT_EQ(scanPositions(text, c, sse2::kBlockBytes, &sse2::load, &sse2::matches,
+                            &sse2::firstBytes, &sse2::firstMatch),
+              want);
+#endif
+    EXPECT_EQ(findByte(text, c), want.empty() ? text.size() : want.front());
+  }
 }
 
 EncodingCharacters standardEncoding() {
