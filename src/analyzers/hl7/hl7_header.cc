@@ -190,12 +190,12 @@ void SplitSegment::split(std::string_view segment, const EncodingCharacters& e) 
 
 std::string_view SplitSegment::field(size_t i) const {
   if (i >= kept()) return {};
-  return segment_.substr(fields_[i].offset, fields_[i].size);
+  return {segment_.data() + fields_[i].offset, fields_[i].size};
 }
 
 std::string_view SplitSegment::firstRepetition(size_t i) const {
   if (i >= kept()) return {};
-  return segment_.substr(fields_[i].offset, fields_[i].first_size);
+  return {segment_.data() + fields_[i].offset, fields_[i].first_size};
 }
 
 std::string_view SplitSegment::component(size_t i, size_t k) const {
@@ -204,7 +204,7 @@ std::string_view SplitSegment::component(size_t i, size_t k) const {
   const Field& f = fields_[i];
   const size_t begin = k == 0 ? 0 : f.separators[k - 1] + size_t{1};
   const size_t end = k + 1 < f.components ? f.separators[k] : f.first_size;
-  return segment_.substr(f.offset + begin, end - begin);
+  return {segment_.data() + f.offset + begin, end - begin};
 }
 
 bool isSegmentName(std::string_view name) {

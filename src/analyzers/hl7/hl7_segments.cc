@@ -159,16 +159,29 @@ std::optional<double> parseNumber(std::string_view nm) {
   const bool plus = nm.starts_with('+');
   if (plus) nm.remove_prefix(1);
   // Only [-]digits[.digits] (HL7 2.A.47): no exponent, no "inf"/"nan", no hex.
-  bool digit = false;
+  size_t digits = 0;
+  size_t dots = 0;
   for (size_t i = 0; i < nm.size(); ++i) {
     const char c = nm[i];
     if (isDigit(c)) {
-      digit = true;
-    } else if (!(c == '.' || (c == '-' && i == 0 && !plus))) {
+      ++digits;
+    } else if (c == '.') {
+      ++dots;
+    } else if (!(c == '-' && i == 0 && !plus)) {
       return std::nullopt;
     }
   }
-  if (!digit || nm.find('.') != nm.rfind('.')) return std::nullopt;
+  if (digits == 0 || dots > 1) return std::nullopt;
+  // An integer (most vital signs) of up to 15 digits is exact in a double: the same value
+  // from_chars would give, without its call.
+  constexpr size_t kExactDigits = 15;
+  if (dots == 0 && digits <= kExactDigits) {
+    const bool negative = nm.front() == '-';
+    int64_t n = 0;
+    for (char c : nm.substr(negative ? 1 : 0)) n = n * 10 + (c - '0');
+    const auto value = static_cast<double>(n);
+    return negative ? -value : value;
+  }
   double value = 0;
   const auto [end, ec] = std::from_chars(nm.data(), nm.data() + nm.size(), value);
   if (ec != std::errc{} || end != nm.data() + nm.size() || !std::isfinite(value)) {
