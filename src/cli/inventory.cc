@@ -20,6 +20,7 @@
 
 #include "cli/commands.h"
 #include "cli/run.h"
+#include "core/csv.h"
 #include "inventory/fingerprints.h"
 #include "inventory/reconcile.h"
 #include "inventory/store.h"
@@ -112,18 +113,30 @@ size_t width(const std::string& s) {
       s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
-// Aligned columns, two spaces apart; an empty cell shows as "-".
+// A cell for the terminal: names come off the wire (DHCP, HL7, DICOM) or out of a spreadsheet, and
+// a control character (an escape sequence, a newline) must not reach the terminal; "?" instead.
+// An empty cell shows as "-".
+std::string cellText(const std::string& cell) {
+  if (cell.empty()) return "-";
+  std::string out = cell;
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
+}
+
+// Aligned columns, two spaces apart.
 void printTable(const Table& t) {
   std::vector<size_t> widths;
   for (const auto& h : t.header) widths.push_back(width(h));
-  auto shown = [](const std::string& cell) { return cell.empty() ? std::string("-") : cell; };
   for (const auto& row : t.rows) {
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], width(shown(row[i])));
+    for (size_t i = 0; i < row.size(); ++i)
+      widths[i] = std::max(widths[i], width(cellText(row[i])));
   }
   auto line = [&](const std::vector<std::string>& cells, bool header) {
     std::string out;
     for (size_t i = 0; i < cells.size(); ++i) {
-      const std::string cell = header ? cells[i] : shown(cells[i]);
+      const std::string cell = header ? cells[i] : cellText(cells[i]);
       out += cell;
       if (i + 1 < cells.size()) out.append(widths[i] - width(cell) + 2, ' ');
     }
@@ -133,26 +146,11 @@ void printTable(const Table& t) {
   for (const auto& row : t.rows) line(row, false);
 }
 
-// RFC 4180: CRLF line ends; a field holding a comma, quote, CR or LF is quoted, quotes doubled.
-std::string csvField(const std::string& v) {
-  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  return out + "\"";
-}
-
 void printCsv(const Table& t) {
-  auto line = [](const std::vector<std::string>& cells) {
-    std::string out;
-    for (size_t i = 0; i < cells.size(); ++i) out += (i > 0 ? "," : "") + csvField(cells[i]);
-    out += "\r\n";
-    std::fwrite(out.data(), 1, out.size(), stdout);
-  };
-  line(t.header);
-  for (const auto& row : t.rows) line(row);
+  std::string out;
+  appendCsvRecord(out, t.header);
+  for (const auto& row : t.rows) appendCsvRecord(out, row);
+  std::fwrite(out.data(), 1, out.size(), stdout);
 }
 
 // JSON text from values that came off the wire or out of a spreadsheet: bytes that are not UTF-8
@@ -238,7 +236,17 @@ std::string assetIp(const inventory::Asset& a) {
   return a.ip ? a.ip->toString() : "";
 }
 
-std::string readFile(const std::string& path) {
+// An asset list of 100,000 devices with long free-text columns stays well under this; anything
+// bigger is not an asset list, and is refused rather than read into memory.
+constexpr uintmax_t kMaxAssetListBytes = 64ull << 20;
+
+std::string readAssetFile(const std::string& path) {
+  std::error_code ec;
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxAssetListBytes) {
+    fail(path + ": " + std::to_string(size >> 20) + " MiB, more than an asset list (limit " +
+         std::to_string(kMaxAssetListBytes >> 20) + " MiB)");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) fail(path + ": " + std::strerror(errno));
   std::ostringstream text;
@@ -350,7 +358,7 @@ void reconcileInventory(const ReconcileOptions& o) {
     if (!parsed) fail(parsed.error());
     overrides.push_back(parsed.value());
   }
-  const std::string text = readFile(o.assets);
+  const std::string text = readAssetFile(o.assets);
   auto assets = inventory::readAssetList(text, overrides);
   if (!assets) fail(o.assets + ": " + assets.error());
   const auto devices = loadDevices(o.store);

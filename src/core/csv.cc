@@ -57,4 +57,25 @@ Status forEachCsvRow(std::string_view text,
   return Ok{};
 }
 
+void appendCsvField(std::string& out, std::string_view value) {
+  const bool formula =
+      !value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos;
+  const bool quoted = formula || value.find_first_of(",\"\r\n") != std::string_view::npos;
+  if (quoted) out.push_back('"');
+  if (formula) out.push_back('\'');
+  for (char c : value) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  if (quoted) out.push_back('"');
+}
+
+void appendCsvRecord(std::string& out, const std::vector<std::string>& fields) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    appendCsvField(out, fields[i]);
+  }
+  out.append("\r\n");
+}
+
 }  // namespace medtap

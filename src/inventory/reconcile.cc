@@ -164,32 +164,50 @@ Result<std::array<int, kAssetFieldCount>> mapColumns(const std::vector<std::stri
   return column;
 }
 
-bool sameHostname(std::string_view listed, std::string_view seen) {
-  const std::string a = lower(listed), b = lower(seen);
-  if (a == b) return true;
-  // "icu-mon-01" is "icu-mon-01.ward.example.org" in DNS.
-  auto shortName = [](const std::string& s) { return s.substr(0, s.find('.')); };
-  return shortName(a) == shortName(b) &&
-         (a.find('.') == std::string::npos || b.find('.') == std::string::npos);
-}
-
-template <typename Pred>
-const StoredDevice* findDevice(const std::vector<StoredDevice>& devices, Pred pred) {
-  for (const auto& d : devices) {
-    if (pred(d)) return &d;
+// The devices by MAC, IP and hostname, the first in inventory order winning a shared key, so that
+// matching a list of thousands against an inventory of thousands is not their product.
+class DeviceIndex {
+ public:
+  explicit DeviceIndex(const std::vector<StoredDevice>& devices) {
+    for (const auto& d : devices) {
+      for (const auto& m : d.macs) {
+        if (auto mac = MacAddress::parse(m)) by_mac_.emplace(*mac, &d);
+      }
+      for (const auto& i : d.ips) {
+        if (auto ip = IpAddress::parse(i)) by_ip_.emplace(*ip, &d);
+      }
+      for (const auto& h : d.hostnames) {
+        const std::string name = lower(h);
+        by_name_.emplace(name, &d);
+        by_short_name_.emplace(shortName(name), &d);
+        if (name.find('.') == std::string::npos) by_dotless_name_.emplace(name, &d);
+      }
+    }
   }
-  return nullptr;
-}
 
-bool hasMac(const StoredDevice& d, const MacAddress& mac) {
-  return std::any_of(d.macs.begin(), d.macs.end(),
-                     [&](const std::string& m) { return MacAddress::parse(m) == mac; });
-}
+  const StoredDevice* byMac(const MacAddress& mac) const { return find(by_mac_, mac); }
+  const StoredDevice* byIp(const IpAddress& ip) const { return find(by_ip_, ip); }
+  // The name as it is, else a short name against a fully qualified one ("icu-mon-01" is
+  // "icu-mon-01.ward.example.org" in DNS), either way round; case-insensitive.
+  const StoredDevice* byHostname(std::string_view hostname) const {
+    const std::string name = lower(hostname);
+    if (const auto* d = find(by_name_, name)) return d;
+    return name.find('.') == std::string::npos ? find(by_short_name_, name)
+                                               : find(by_dotless_name_, shortName(name));
+  }
 
-bool hasIp(const StoredDevice& d, const IpAddress& ip) {
-  return std::any_of(d.ips.begin(), d.ips.end(),
-                     [&](const std::string& i) { return IpAddress::parse(i) == ip; });
-}
+ private:
+  static std::string shortName(const std::string& name) { return name.substr(0, name.find('.')); }
+  template <typename Map, typename Key>
+  static const StoredDevice* find(const Map& map, const Key& key) {
+    auto it = map.find(key);
+    return it == map.end() ? nullptr : it->second;
+  }
+
+  std::map<MacAddress, const StoredDevice*> by_mac_;
+  std::map<IpAddress, const StoredDevice*> by_ip_;
+  std::map<std::string, const StoredDevice*> by_name_, by_short_name_, by_dotless_name_;
+};
 
 // "dr\xc3\xa4ger" (UTF-8 "dräger") is "drager", as registries that keep to ASCII write it.
 std::string foldUmlauts(const std::string& word) {
@@ -401,21 +419,19 @@ std::string_view matchedByName(MatchedBy m) {
 
 Reconciliation reconcile(const std::vector<StoredDevice>& devices, const AssetList& assets) {
   Reconciliation r;
+  const DeviceIndex index(devices);
   std::set<const StoredDevice*> listed;
   for (const Asset& a : assets.assets) {
     const StoredDevice* d = nullptr;
     MatchedBy by = MatchedBy::Mac;
-    if (a.mac) d = findDevice(devices, [&](const StoredDevice& s) { return hasMac(s, *a.mac); });
+    if (a.mac) d = index.byMac(*a.mac);
     if (d == nullptr && a.ip) {
       by = MatchedBy::Ip;
-      d = findDevice(devices, [&](const StoredDevice& s) { return hasIp(s, *a.ip); });
+      d = index.byIp(*a.ip);
     }
     if (d == nullptr && !a.hostname.empty()) {
       by = MatchedBy::Hostname;
-      d = findDevice(devices, [&](const StoredDevice& s) {
-        return std::any_of(s.hostnames.begin(), s.hostnames.end(),
-                           [&](const std::string& h) { return sameHostname(a.hostname, h); });
-      });
+      d = index.byHostname(a.hostname);
     }
     if (d == nullptr) {
       r.unseen.push_back(&a);
