@@ -114,6 +114,16 @@ bool isAbsent(std::string_view value) {
   return std::find(kAbsentValues.begin(), kAbsentValues.end(), v) != kAbsentValues.end();
 }
 
+// A cell's value in an error message: quoted, at most kQuotedMax bytes, no control characters.
+constexpr size_t kQuotedMax = 64;
+std::string quoted(std::string_view value) {
+  std::string out = "\"";
+  for (char c : value.substr(0, kQuotedMax)) {
+    out.push_back(static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c);
+  }
+  return out + (value.size() > kQuotedMax ? "...\"" : "\"");
+}
+
 // MacAddress::parse takes ':', '-' or nothing between bytes; Cisco's "0060.6e12.3456" and
 // space-separated bytes are common in asset lists too.
 std::optional<MacAddress> parseListedMac(std::string_view text) {
@@ -130,6 +140,7 @@ Result<std::array<int, kAssetFieldCount>> mapColumns(const std::vector<std::stri
   std::array<int, kAssetFieldCount> column;
   column.fill(-1);
   std::vector<std::string> keys;
+  keys.reserve(header.size());
   for (const auto& h : header) keys.push_back(alnumKey(h));
   for (size_t f = 0; f < kAssetFieldCount; ++f) {
     for (std::string_view candidate : kHeaderCandidates[f]) {
@@ -145,7 +156,7 @@ Result<std::array<int, kAssetFieldCount>> mapColumns(const std::vector<std::stri
       return lower(trim(h)) == lower(trim(o.header));
     });
     if (it == header.end()) {
-      return Error{"line 1: no column \"" + o.header + "\" for --column " +
+      return Error{"no column \"" + o.header + "\" for --column " +
                    std::string(assetFieldName(o.field)) + "="};
     }
     column[static_cast<size_t>(o.field)] = static_cast<int>(it - header.begin());
@@ -294,11 +305,12 @@ Result<AssetList> readAssetList(std::string_view csv,
       header = fields;
       auto mapped = mapColumns(header, overrides);
       if (!mapped) {
-        problem = mapped.error();
+        problem = "line " + std::to_string(line) + ": " + mapped.error();
         return;
       }
       column = mapped.value();
-      if (column[0] < 0 && column[1] < 0 && column[2] < 0) {
+      auto has = [&](AssetField f) { return column[static_cast<size_t>(f)] >= 0; };
+      if (!has(AssetField::Mac) && !has(AssetField::Ip) && !has(AssetField::Hostname)) {
         problem = "line " + std::to_string(line) +
                   ": no MAC, IP or hostname column to match devices on (map one with --column "
                   "mac=HEADER)";
@@ -324,16 +336,14 @@ Result<AssetList> readAssetList(std::string_view csv,
     if (auto m = cell(AssetField::Mac); !m.empty()) {
       a.mac = parseListedMac(m);
       if (!a.mac) {
-        problem =
-            "line " + std::to_string(line) + ": not a MAC address: \"" + std::string(m) + "\"";
+        problem = "line " + std::to_string(line) + ": not a MAC address: " + quoted(m);
         return;
       }
     }
     if (auto ip = cell(AssetField::Ip); !ip.empty()) {
       a.ip = IpAddress::parse(ip);
       if (!a.ip) {
-        problem =
-            "line " + std::to_string(line) + ": not an IP address: \"" + std::string(ip) + "\"";
+        problem = "line " + std::to_string(line) + ": not an IP address: " + quoted(ip);
         return;
       }
     }
@@ -344,8 +354,9 @@ Result<AssetList> readAssetList(std::string_view csv,
     a.tag = cell(AssetField::Tag);
     list.assets.push_back(std::move(a));
   };
-  if (auto s = forEachCsvRow(csv, row); !s) return Error{s.error()};
-  if (!problem.empty()) return Error{problem};
+  const Status parsed = forEachCsvRow(csv, row);
+  if (!problem.empty()) return Error{problem};  // it came first
+  if (!parsed) return Error{parsed.error()};
   if (header.empty()) return Error{"line 1: no header row"};
   for (size_t f = 0; f < kAssetFieldCount; ++f) {
     if (column[f] >= 0) list.headers[f] = header[static_cast<size_t>(column[f])];
