@@ -113,8 +113,9 @@ Result<std::unique_ptr<Run>> Run::start(const config::Config& config) {
   options.decoder = config.decoder;
   options.flows = config.flows;
   options.dispatcher = config.dispatcher;
-  auto run = std::unique_ptr<Run>(new Run(dir, std::move(eve.value()), std::move(inventory.value()),
-                                          std::move(store.value()), options, phi.value()));
+  auto run = std::unique_ptr<Run>(
+      new Run(dir, std::move(eve.value()), std::move(inventory.value()), std::move(store.value()),
+              detect::DetectOptions{config.site.home_networks}, options, phi.value()));
   run->inventory_interval_ = config.inventory.update_interval;
   return run;
 }
@@ -126,14 +127,17 @@ std::string databasePath(const config::Config& config) {
 
 Run::Run(std::string output_dir, std::unique_ptr<sinks::EveWriter> eve,
          std::unique_ptr<inventory::Inventory> inventory, std::unique_ptr<inventory::Store> store,
-         const pipeline::PipelineOptions& options, const privacy::PhiTokenizer& phi)
+         const detect::DetectOptions& detect, const pipeline::PipelineOptions& options,
+         const privacy::PhiTokenizer& phi)
     : output_dir_(std::move(output_dir)),
       eve_(std::move(eve)),
       inventory_(std::move(inventory)),
       store_(std::move(store)),
+      detectors_(detect),
       pipeline_(options, phi, sinks_) {
   sinks_.add(*eve_);
   sinks_.add(inventory_->observer());
+  sinks_.add(detectors_);
 }
 
 bool Run::readAll(capture::PacketSource& source, const std::string& name, ProgressBar progress,
@@ -151,7 +155,7 @@ bool Run::readAll(capture::PacketSource& source, const std::string& name, Progre
     // packet time (a live sensor, a week-long capture).
     if (next_inventory_sync_.ns == 0) next_inventory_sync_ = raw.ts + inventory_interval_;
     if (next_inventory_sync_ < raw.ts) {
-      syncInventory();
+      syncInventory(false);
       next_inventory_sync_ = raw.ts + inventory_interval_;
     }
     if (show_progress && ++n % kProgressEveryPackets == 0) {
@@ -176,7 +180,7 @@ bool Run::readAll(capture::PacketSource& source, const std::string& name, Progre
   return true;
 }
 
-bool Run::syncInventory() {
+bool Run::syncInventory(bool final) {
   inventory::Observations merged;
   auto devices = inventory_->resolve(store_.get(), &merged);
   if (!devices) {
@@ -218,6 +222,7 @@ bool Run::syncInventory() {
   // What the store holds now includes this run's facts: start afresh, so that the next sync
   // does not count them twice.
   inventory_->clearObservations();
+  detectors_.decide(detect::DeviceIndex(devices.value()), final, *eve_);
   devices_new_ += added;
   devices_changed_ += changed;
   inventory_summary_ =
@@ -229,7 +234,7 @@ bool Run::syncInventory() {
 
 bool Run::finish() {
   pipeline_.finish();
-  if (!syncInventory()) return false;
+  if (!syncInventory(true)) return false;
   if (!eve_->flush()) {
     std::fprintf(stderr, "medtap: error: %s\n", eve_->error().c_str());
     return false;

@@ -14,6 +14,7 @@
 
 #include "capture/packet_source.h"
 #include "config/config.h"
+#include "detect/detectors.h"
 #include "inventory/inventory.h"
 #include "pipeline/pipeline.h"
 #include "sinks/eve_writer.h"
@@ -62,16 +63,20 @@ class Run {
  private:
   Run(std::string output_dir, std::unique_ptr<sinks::EveWriter> eve,
       std::unique_ptr<inventory::Inventory> inventory, std::unique_ptr<inventory::Store> store,
-      const pipeline::PipelineOptions& options, const privacy::PhiTokenizer& phi);
+      const detect::DetectOptions& detect, const pipeline::PipelineOptions& options,
+      const privacy::PhiTokenizer& phi);
   // Resolves the devices, writes the events of new and changed ones, inventory.json and the
-  // store. Returns false (the error printed) when the store or inventory.json cannot be written.
-  bool syncInventory();
+  // store, then lets the detectors decide what waited for the devices' locality. `final`: the
+  // run is ending. Returns false (the error printed) when the store or inventory.json cannot be
+  // written.
+  bool syncInventory(bool final);
 
   std::string output_dir_;
   std::unique_ptr<sinks::EveWriter> eve_;
   std::unique_ptr<inventory::Inventory> inventory_;
   std::unique_ptr<inventory::Store> store_;
-  events::FanOut sinks_;  // the EVE writer, then the inventory
+  detect::Detectors detectors_;
+  events::FanOut sinks_;  // the EVE writer, the inventory, the detectors
   pipeline::Pipeline pipeline_;
   std::string inventory_summary_;
   Duration inventory_interval_{};

@@ -6,6 +6,7 @@
 
 #include "core/address.h"
 #include "core/timestamp.h"
+#include "events/alert.h"
 #include "events/arp.h"
 #include "events/contec_cms.h"
 #include "events/device.h"
@@ -36,6 +37,7 @@ void writeEveBody(JsonWriter& w, const events::LpdJob& j);
 void writeEveBody(JsonWriter& w, const events::ContecCmsBlock& b);
 void writeEveBody(JsonWriter& w, const events::DicomMessage& m);
 void writeEveBody(JsonWriter& w, const events::DeviceRecord& d);
+void writeEveBody(JsonWriter& w, const events::AlertRecord& a);
 // The `device` object alone (inventory.json holds an array of them).
 void writeDevice(JsonWriter& w, const events::DeviceRecord& d);
 

@@ -13,6 +13,9 @@ with `medtap analyze`, and checks inventory.json against ward.truth.json:
     off-site Contec stream and HL7, the HL7 leak to the internet, the new TLS peer) is a flow in
     eve.json from that device to that peer and port, classified as that protocol, live at that
     time.
+  - every scenario action a detection is for raises that alert, about that device, to that
+    peer, at that time: severity 1 through the router, 2 when the Contec server is on the ward
+    LAN (issue #6); and no severity-1 alert that no scenario explains.
 Prints vendor agreement as a figure (vendor names are free text and are not asserted).
 """
 import argparse
@@ -27,10 +30,19 @@ from datetime import datetime
 def seconds(ts):
     return datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
 
+# Which alert each scenario action must raise: (action, peer on the LAN) -> signature id.
+EXPECTED_ALERTS = {
+    ("nfs_mount", False): 9000101, ("nfs_mount", True): 9000102,
+    ("cms_stream_offsite", False): 9000111, ("cms_stream", True): 9000112,
+    ("hl7_offsite", False): 9000113, ("hl7_to_default_server", True): 9000114,
+    ("hl7_to_internet", False): 9000201,
+}
+
 WARDS = [
     # (beds, duration, seed, scenarios)
     (8, "6m", 11, ["contec-backdoor", "phi-exfil", "new-peer", "scan"]),
     (8, "3m", 12, ["contec-lan-default"]),
+    (12, "10m", 13, []),  # a clean ward: no severity-1 alert at all
 ]
 
 
@@ -54,26 +66,31 @@ def check_ward(medtap, work, beds, duration, seed, scenarios, env):
     truth = json.load(open(os.path.join(work, name + ".truth.json")))
     inventory = json.load(open(os.path.join(out, "inventory.json")))
     by_id = {d["id"]: d for d in inventory}
-    # A host the ward could reach but did not in this capture is not expected.
+    # A device that sent nothing in this capture (a printer nobody printed to, a host the ward
+    # could reach but did not) cannot be in the inventory.
     in_capture = set()
     flows = []
+    alerts = []
     with open(os.path.join(out, "eve.json")) as eve:
         for line in eve:
             e = json.loads(line)
+            if e["event_type"] == "alert":
+                alerts.append(e)
             if e["event_type"] == "flow":
                 flows.append(e)
+                in_capture.add(e["src_ip"])
                 if e["flow"]["pkts_toclient"] > 0:
-                    in_capture.update((e["src_ip"], e["dest_ip"]))
+                    in_capture.add(e["dest_ip"])
 
     problems = []
     vendor_ok = 0
     expected_ids = set()
     for t in truth["devices"]:
         local = t["site"] == "lan"
-        if not local and t["ip"] not in in_capture:
-            continue
         dev_id = ("mac:" + t["mac"]) if local else ("ip:" + t["ip"])
         expected_ids.add(dev_id)
+        if t["ip"] not in in_capture:
+            continue
         d = by_id.get(dev_id)
         if d is None:
             problems.append(f"{t['id']} ({t['ip']}): not in the inventory as {dev_id}")
@@ -121,10 +138,35 @@ def check_ward(medtap, work, beds, duration, seed, scenarios, env):
             if not match:
                 problems.append(f"scenario {s['name']}: {e['action']} {src} -> {e['peer_ip']}:"
                                 f"{e['peer_port']} ({e['protocol']}) at {e['time']}: no such flow")
+    explained = set()
+    for s in truth.get("scenarios", []):
+        for e in s.get("events", []):
+            if "cms8000" not in e["action"] and not e.get("peer_ip"):
+                continue
+            lan = e["detail"].get("peer_site") == "lan"
+            sid = EXPECTED_ALERTS.get((e["action"], lan))
+            if sid is None or (e["action"] == "cms_stream" and not
+                               e["peer_ip"].startswith("202.114.4.")):
+                continue
+            src, when = ip_of[e["device"]], seconds(e["time"])
+            match = [a for a in alerts if a["alert"]["signature_id"] == sid
+                     and a["device"]["ip"] == src
+                     and a["evidence"]["destination"].split(":")[0] == e["peer_ip"]
+                     and abs(seconds(a["evidence"]["first_seen"]) - when) <= 2]
+            if not match:
+                problems.append(f"scenario {s['name']}: {e['action']} {src} -> {e['peer_ip']} "
+                                f"at {e['time']}: no alert {sid}")
+            explained.update(id(a) for a in match)
+    for a in alerts:
+        if a["alert"]["severity"] == 1 and id(a) not in explained:
+            problems.append(f"unexplained severity-1 alert {a['alert']['signature_id']} "
+                            f"{a['device']['ip']} -> {a['evidence'].get('destination')}")
     local_count = sum(1 for t in truth["devices"] if t["site"] == "lan")
     print(f"{name} {'+'.join(scenarios)}: {len(truth['devices'])} simulated devices, "
           f"{len(inventory)} in the inventory; vendor named for {vendor_ok} of "
-          f"{len(truth['devices'])}; {actions} scenario actions checked; {len(problems)} problems")
+          f"{len(truth['devices'])}; {actions} scenario actions checked; {len(alerts)} alerts "
+          f"({sum(1 for a in alerts if a['alert']['severity'] == 1)} severity 1); "
+          f"{len(problems)} problems")
     for p in problems:
         print("  " + p)
     return problems, local_count

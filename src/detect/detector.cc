@@ -1,0 +1,45 @@
+#include "detect/detector.h"
+
+#include <algorithm>
+
+namespace medtap::detect {
+
+namespace {
+
+// Patient tokens kept per candidate: enough to correlate, not a list of every patient.
+constexpr size_t kMaxTokens = 3;
+
+}  // namespace
+
+void Candidates::add(int kind, const events::Event& e, const IpAddress& src, const IpAddress& dst,
+                     uint16_t dst_port, std::string detail, std::optional<Timestamp> at) {
+  const Timestamp ts = at.value_or(e.ts);
+  Key key{kind, src, dst, dst_port, detail};
+  if (done_.count(key) != 0) {
+    last_ = &ignored_;  // already alerted: counted in nothing further
+    ignored_ = {};
+    return;
+  }
+  auto [it, added] = pending_.try_emplace(key);
+  Candidate& c = it->second;
+  if (added) {
+    c.kind = kind;
+    c.flow = *e.flow;
+    c.src = src;
+    c.dst = dst;
+    c.dst_port = dst_port;
+    c.first = ts;
+    c.last = ts;
+    c.detail = std::move(detail);
+  }
+  c.first = std::min(c.first, ts);
+  c.last = std::max(c.last, ts);
+  ++c.count;
+  last_ = &c;
+}
+
+bool inAny(const std::vector<IpNetwork>& nets, const IpAddress& ip) {
+  return std::any_of(nets.begin(), nets.end(), [&](const IpNetwork& n) { return n.contains(ip); });
+}
+
+}  // namespace medtap::detect

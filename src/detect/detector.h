@@ -1,0 +1,81 @@
+// A detector watches events as they pass and decides at each inventory update, when every
+// address's locality is known: the same traffic to 202.114.4.119 is patient data leaving the site
+// when it goes through the router and a risky default configuration when the central station
+// really is on the ward LAN (DOMAIN.md). Detections: docs/DETECTIONS.md.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "core/address.h"
+#include "detect/device_index.h"
+#include "events/event.h"
+
+namespace medtap::detect {
+
+struct DetectOptions {
+  std::vector<IpNetwork> site_networks;  // site.home_networks
+};
+
+class Detector : public events::EventSink {
+ public:
+  // Emits the alerts that can be decided now into `out`. `final`: the run is ending, so nothing
+  // waits any longer for its locality to be known.
+  virtual void decide(const DeviceIndex& devices, bool final, events::EventSink& out) = 0;
+};
+
+// Occurrences of one thing worth an alert (the same kind, source, destination and port), folded
+// together until decided; once alerted, later occurrences are only counted, so that a device
+// streaming every second raises one alert, not thousands.
+struct Candidate {
+  int kind = 0;
+  events::FlowRef flow;  // the first flow it was seen in
+  IpAddress src, dst;    // sender, receiver
+  uint16_t dst_port = 0;
+  Timestamp first, last;
+  uint64_t count = 0;
+  std::set<std::string> fields;    // PHI field names present ("PID-5", ...)
+  std::set<std::string> patients;  // patient tokens, a few
+  std::string detail;              // e.g. the export path
+};
+
+class Candidates {
+ public:
+  // `at`: when it happened, if not the event's time (a flow event is written at its end).
+  void add(int kind, const events::Event& e, const IpAddress& src, const IpAddress& dst,
+           uint16_t dst_port, std::string detail = {}, std::optional<Timestamp> at = {});
+  Candidate* last() { return last_; }
+
+  // Calls `decide` for each pending candidate; those it accepts (returns true) are done.
+  template <typename F>
+  void decideEach(F&& decide) {
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      if (decide(it->second)) {
+        done_.insert(it->first);
+        it = pending_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+ private:
+  using Key = std::tuple<int, IpAddress, IpAddress, uint16_t, std::string>;
+  std::map<Key, Candidate> pending_;
+  std::set<Key> done_;
+  Candidate* last_ = nullptr;
+  Candidate ignored_;
+};
+
+bool inAny(const std::vector<IpNetwork>& nets, const IpAddress& ip);
+
+// The ends of an event's flow: the side that sent the bytes the event describes, and the other.
+inline bool sentByOriginator(const events::Event& e) {
+  return e.direction != events::Direction::ToClient;
+}
+
+}  // namespace medtap::detect

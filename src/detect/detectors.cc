@@ -1,0 +1,21 @@
+#include "detect/detectors.h"
+
+#include "detect/contec.h"
+#include "detect/phi_exposure.h"
+
+namespace medtap::detect {
+
+Detectors::Detectors(const DetectOptions& options) {
+  detectors_.push_back(std::make_unique<ContecDetector>(options));
+  detectors_.push_back(std::make_unique<PhiExposureDetector>(options));
+}
+
+void Detectors::emit(const events::Event& event) {
+  for (auto& d : detectors_) d->emit(event);
+}
+
+void Detectors::decide(const DeviceIndex& devices, bool final, events::EventSink& out) {
+  for (auto& d : detectors_) d->decide(devices, final, out);
+}
+
+}  // namespace medtap::detect
