@@ -65,6 +65,62 @@ std::string where(const RuleFile& f, const YAML::Node& n) {
   return f.name + ":" + std::to_string(n.Mark().line + 1);
 }
 
+bool isMatchableSource(std::string_view source) {
+  return std::find(kMatchableSources.begin(), kMatchableSources.end(), source) !=
+         kMatchableSources.end();
+}
+
+// `examples:`, a list of maps from fact sources to values, each with an optional `expect:` map
+// (vendor, model, class). Problems name the rule and the example's line.
+void parseExamples(const YAML::Node& list, const RuleFile& file, Rule& rule,
+                   std::vector<std::string>& problems) {
+  if (!list.IsSequence()) {
+    problems.push_back(where(file, list) + ": " + rule.id + ": `examples:` must be a list");
+    return;
+  }
+  for (const YAML::Node& n : list) {
+    const std::string at = where(file, n) + ": " + rule.id + ": example";
+    if (!n.IsMap()) {
+      problems.push_back(at + " must map fact sources to values");
+      continue;
+    }
+    RuleExample example;
+    for (const auto& kv : n) {
+      const std::string key = kv.first.as<std::string>();
+      if (key == "expect") {
+        if (!kv.second.IsMap()) {
+          problems.push_back(at + ": `expect:` must be a map");
+          continue;
+        }
+        for (const auto& e : kv.second) {
+          const std::string attribute = e.first.as<std::string>();
+          const std::string value = e.second.as<std::string>();
+          if (attribute == "vendor") {
+            example.expect_vendor = value;
+          } else if (attribute == "model") {
+            example.expect_model = value;
+          } else if (attribute == "class" && isDeviceClass(value)) {
+            example.expect_class = value;
+          } else {
+            problems.push_back(at + ": cannot expect " + attribute + " " + value);
+          }
+        }
+      } else if (!isMatchableSource(key)) {
+        problems.push_back(at + ": unknown fact source " + key);
+      } else if (!kv.second.IsScalar()) {
+        problems.push_back(at + ": the value of " + key + " must be a string");
+      } else {
+        example.facts.emplace_back(key, kv.second.as<std::string>());
+      }
+    }
+    if (example.facts.empty()) {
+      problems.push_back(at + " has no facts");
+      continue;
+    }
+    rule.examples.push_back(std::move(example));
+  }
+}
+
 }  // namespace
 
 bool isDeviceClass(std::string_view c) {
@@ -122,8 +178,7 @@ Result<FingerprintDb> FingerprintDb::load(const std::vector<RuleFile>& files) {
           Condition c;
           c.source = kv.first.as<std::string>();
           c.pattern = kv.second.as<std::string>();
-          if (std::find(kMatchableSources.begin(), kMatchableSources.end(), c.source) ==
-              kMatchableSources.end()) {
+          if (!isMatchableSource(c.source)) {
             problems.push_back(at + ": " + r.id + ": unknown fact source " + c.source);
             continue;
           }
@@ -136,6 +191,7 @@ Result<FingerprintDb> FingerprintDb::load(const std::vector<RuleFile>& files) {
           }
           r.when.push_back(std::move(c));
         }
+        if (const YAML::Node examples = n["examples"]) parseExamples(examples, file, r, problems);
         db.rules_.push_back(std::move(r));
       } catch (const YAML::Exception& e) {
         problems.push_back(at + ": " + e.msg);

@@ -11,11 +11,16 @@
 //     firmware: '$1'                                  # optional: capture group 1 of the first
 //     tags: [cms8000-family]                          #   condition
 //     weight: 0.9                                     # 0 < weight <= 1
+//     examples:                                       # fact sets that must make the rule fire
+//       - {hl7.sending_application: 'CMS8000^0060A1FFFE123456^EUI-64'}
+//       - {hl7.sending_application: 'CMS8000', expect: {model: ...}}  # where a more specific
+//                                                     #   rule wins on purpose
 #pragma once
 
 #include <regex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -33,12 +38,21 @@ struct Condition {
   std::regex regex;  // ECMAScript, case-insensitive, searched anywhere in the value
 };
 
+// One fact set that must make its rule fire (tests/unit/inventory/fingerprints_test.cc). The
+// device those facts make must carry the rule's claims, or `expect`'s where a more specific rule
+// wins on purpose.
+struct RuleExample {
+  std::vector<std::pair<std::string, std::string>> facts;  // source, value
+  std::string expect_vendor, expect_model, expect_class;   // "" the rule's own claim
+};
+
 struct Rule {
   std::string id, description, file;
   std::vector<Condition> when;
   std::string vendor, model, device_class, firmware;
   std::vector<std::string> tags;
   double weight = 0.5;
+  std::vector<RuleExample> examples;
 };
 
 // The device classes of docs/EVENTS.md.
