@@ -35,11 +35,16 @@ if inventory.exists():
         why = sorted({e["rule"] for e in d.get("evidence", []) if "cms8000-family" in e["claims"]})
         print(f"    {', '.join(d.get('ips', []))}  {label}; confidence {d['confidence']}; "
               f"by {', '.join(why)}")
-alerts = [e["alert"] for e in events if e["event_type"] == "alert"]
+alerts = [e for e in events if e["event_type"] == "alert"]
 if alerts:
-    cats = collections.Counter(a["category"] for a in alerts)
-    print(f"  {len(alerts)} alerts: " + ", ".join(f"{n} {c}" for c, n in cats.most_common()))
-# Off-site peers: a first look at the backdoor until the detections land.
+    sev = collections.Counter(a["alert"]["severity"] for a in alerts)
+    print(f"  {len(alerts)} alerts: " + ", ".join(f"{sev[s]} severity {s}" for s in sorted(sev)))
+    for a in sorted(alerts, key=lambda a: (a["alert"]["severity"], a["timestamp"])):
+        ev = a["evidence"]
+        print(f"    [{a['alert']['severity']}] {a['timestamp'][11:19]} {a['device']['ip']} -> "
+              f"{ev.get('destination')} ({ev.get('destination_locality')}): "
+              f"{a['alert']['signature'].removeprefix('MEDTAP ')}")
+# The raw flows behind the Contec alerts.
 contec = [e for e in flows if e["dest_ip"].startswith("202.114.4.")]
 if contec:
     ports = collections.Counter(f'{e["proto"]}/{e.get("dest_port", "-")}' for e in contec)
