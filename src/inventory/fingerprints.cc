@@ -61,6 +61,9 @@ constexpr std::array<std::string_view, 28> kMatchableSources = {
     fact::kBehavior,
     fact::kAddress};
 
+// std::regex compiles and matches by recursion: a bounded pattern keeps its depth bounded.
+constexpr size_t kMaxPatternBytes = 256;
+
 std::string where(const RuleFile& f, const YAML::Node& n) {
   return f.name + ":" + std::to_string(n.Mark().line + 1);
 }
@@ -180,6 +183,11 @@ Result<FingerprintDb> FingerprintDb::load(const std::vector<RuleFile>& files) {
           c.pattern = kv.second.as<std::string>();
           if (!isMatchableSource(c.source)) {
             problems.push_back(at + ": " + r.id + ": unknown fact source " + c.source);
+            continue;
+          }
+          if (c.pattern.size() > kMaxPatternBytes) {
+            problems.push_back(at + ": " + r.id + ": pattern longer than " +
+                               std::to_string(kMaxPatternBytes) + " bytes");
             continue;
           }
           try {
