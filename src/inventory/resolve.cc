@@ -199,8 +199,8 @@ events::DeviceRecord identify(const std::string& id, Building& b, const Fingerpr
     events::DeviceAddress a;
     a.ip = ip;
     a.locality = use.local ? "local" : use.routed ? "routed" : "unknown";
-    a.site = std::any_of(options.site_networks.begin(), options.site_networks.end(),
-                         [&](const IpNetwork& n) { return n.contains(ip); });
+    a.site = false;
+    for (const IpNetwork& n : options.site_networks) a.site = a.site || n.contains(a.ip);
     a.first_seen = use.first;
     a.last_seen = use.last;
     d.addresses.push_back(a);
@@ -336,9 +336,11 @@ std::vector<events::DeviceRecord> resolveDevices(const Observations& observation
   }
   std::set<MacAddress> routers;
   for (const auto& [mac, use] : macs) {
-    auto unbound = [&use](const std::set<IpAddress>& s) {
+    // An address can be bound in one endpoint and seen unbound in another: bound wins.
+    const std::set<IpAddress>& bound = use.bound;
+    auto unbound = [&bound](const std::set<IpAddress>& s) {
       return static_cast<size_t>(std::count_if(
-          s.begin(), s.end(), [&use](const IpAddress& ip) { return use.bound.count(ip) == 0; }));
+          s.begin(), s.end(), [&bound](const IpAddress& ip) { return bound.count(ip) == 0; }));
     };
     if (unbound(use.unbound_v4) >= options.limits.router_min_ipv4 ||
         unbound(use.unbound_v6) >= options.limits.router_min_ipv6) {

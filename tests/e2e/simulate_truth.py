@@ -41,7 +41,7 @@ EXPECTED_ALERTS = {
 WARDS = [
     # (beds, duration, seed, scenarios)
     (8, "6m", 11, ["contec-backdoor", "phi-exfil", "new-peer", "scan"]),
-    (8, "3m", 12, ["contec-lan-default"]),
+    (8, "3m", 12, ["contec-lan-default", "vitals-tamper"]),
     (12, "10m", 13, []),  # a clean ward: no severity-1 alert at all
 ]
 
@@ -71,11 +71,14 @@ def check_ward(medtap, work, beds, duration, seed, scenarios, env):
     in_capture = set()
     flows = []
     alerts = []
+    hl7 = []
     with open(os.path.join(out, "eve.json")) as eve:
         for line in eve:
             e = json.loads(line)
             if e["event_type"] == "alert":
                 alerts.append(e)
+            if e["event_type"] == "hl7":
+                hl7.append(e)
             if e["event_type"] == "flow":
                 flows.append(e)
                 in_capture.add(e["src_ip"])
@@ -127,10 +130,28 @@ def check_ward(medtap, work, beds, duration, seed, scenarios, env):
     actions = 0
     for s in truth.get("scenarios", []):
         for e in s.get("events", []):
+            src, when = ip_of[e["device"]], seconds(e["time"])
+            if not e.get("peer_ip") and e["protocol"] == "hl7":
+                # vitals-tamper: the device's HL7 stream carries the tampered values from then on
+                # (judging the values is issue #7's; here: the stream is there to judge).
+                actions += 1
+                if not any(m["src_ip"] == src and when <= seconds(m["timestamp"]) <= when + 120
+                           for m in hl7):
+                    problems.append(f"scenario {s['name']}: {e['action']} by {src}: no HL7 "
+                                    f"from it in the two minutes after {e['time']}")
+                continue
+            if e["action"] == "syn_scan":
+                actions += 1
+                probes = [f for f in flows if f["src_ip"] == src and f["proto"] == "TCP"
+                          and seconds(f["flow"]["start"]) >= when - 1]
+                targets = {f["dest_ip"] for f in probes}
+                if len(targets) < 10:
+                    problems.append(f"scenario {s['name']}: syn_scan by {src}: only "
+                                    f"{len(targets)} addresses probed in the flows")
+                continue
             if not e.get("peer_ip") or not e.get("peer_port"):
                 continue
             actions += 1
-            src, when = ip_of[e["device"]], seconds(e["time"])
             match = [f for f in flows if f["src_ip"] == src and f["dest_ip"] == e["peer_ip"]
                      and f.get("dest_port") == e["peer_port"]
                      and f.get("app_proto") == e["protocol"]
