@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/csv.h"
+#include "inventory/fingerprints.h"
 
 namespace medtap::inventory {
 
@@ -113,6 +114,81 @@ bool isAbsent(std::string_view value) {
   const std::string v = lower(trim(value));
   return std::find(kAbsentValues.begin(), kAbsentValues.end(), v) != kAbsentValues.end();
 }
+
+// Lower-case runs of letters and digits: "IntelliVue MX-800" is {"intellivue", "mx", "800"}.
+std::vector<std::string> words(std::string_view s) {
+  std::vector<std::string> out;
+  std::string word;
+  for (char c : s) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      word.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    } else if (!word.empty()) {
+      out.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  if (!word.empty()) out.push_back(std::move(word));
+  return out;
+}
+
+// Every word of `part` is among the words of `whole`.
+bool containsAll(const std::vector<std::string>& whole, const std::vector<std::string>& part) {
+  return std::all_of(part.begin(), part.end(), [&](const std::string& w) {
+    return std::find(whole.begin(), whole.end(), w) != whole.end();
+  });
+}
+
+// "Patient Monitor", " Infusion_Pump " as the vocabulary spells classes: "patient-monitor".
+std::string deviceClassSpelling(std::string_view listed) {
+  std::string out;
+  for (char c : trim(listed)) {
+    const bool separator = c == ' ' || c == '_' || c == '-' || c == '/';
+    if (separator) {
+      if (!out.empty() && out.back() != '-') out.push_back('-');
+    } else {
+      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out;
+}
+
+// Device types CMMS lists use for the vocabulary's classes, in deviceClassSpelling's form.
+const std::map<std::string, std::string_view, std::less<>> kDeviceClassAliases = {
+    {"monitor", "patient-monitor"},
+    {"bedside-monitor", "patient-monitor"},
+    {"physiological-monitor", "patient-monitor"},
+    {"vital-signs-monitor", "patient-monitor"},
+    {"multiparameter-monitor", "patient-monitor"},
+    {"central-monitor", "central-station"},
+    {"central-monitoring-station", "central-station"},
+    {"central-monitoring-system", "central-station"},
+    {"pump", "infusion-pump"},
+    {"iv-pump", "infusion-pump"},
+    {"large-volume-pump", "infusion-pump"},
+    {"syringe-pump", "infusion-pump"},
+    {"pca-pump", "infusion-pump"},
+    {"ct", "imaging-modality"},
+    {"ct-scanner", "imaging-modality"},
+    {"mri", "imaging-modality"},
+    {"mri-scanner", "imaging-modality"},
+    {"x-ray", "imaging-modality"},
+    {"ultrasound", "imaging-modality"},
+    {"modality", "imaging-modality"},
+    {"pacs-server", "pacs"},
+    {"integration-engine", "interface-engine"},
+    {"lab-analyser", "lab-analyzer"},
+    {"laboratory-analyzer", "lab-analyzer"},
+    {"pc", "workstation"},
+    {"computer", "workstation"},
+    {"desktop", "workstation"},
+    {"laptop", "workstation"},
+    {"router", "network-infrastructure"},
+    {"switch", "network-infrastructure"},
+    {"network-switch", "network-infrastructure"},
+    {"firewall", "network-infrastructure"},
+    {"access-point", "network-infrastructure"},
+};
 
 // A cell's value in an error message: quoted, at most kQuotedMax bytes, no control characters.
 constexpr size_t kQuotedMax = 64;
@@ -392,28 +468,23 @@ std::vector<std::string> vendorWords(std::string_view vendor) {
 bool sameVendor(std::string_view listed, std::string_view seen) {
   auto a = vendorWords(listed), b = vendorWords(seen);
   if (a.empty() || b.empty()) return lower(trim(listed)) == lower(trim(seen));
-  if (a.size() > b.size()) std::swap(a, b);
-  return std::all_of(a.begin(), a.end(), [&](const std::string& w) {
-    return std::find(b.begin(), b.end(), w) != b.end();
-  });
+  return containsAll(a.size() <= b.size() ? b : a, a.size() <= b.size() ? a : b);
 }
 
 bool sameModel(std::string_view listed, std::string_view seen) {
-  return alnumKey(listed) == alnumKey(seen);
+  if (alnumKey(listed) == alnumKey(seen)) return true;
+  auto a = words(listed), b = words(seen);
+  if (a.empty() || b.empty()) return false;
+  return containsAll(a.size() <= b.size() ? b : a, a.size() <= b.size() ? a : b);
 }
 
-std::string deviceClassSpelling(std::string_view listed) {
-  std::string out;
-  for (char c : trim(listed)) {
-    const bool separator = c == ' ' || c == '_' || c == '-' || c == '/';
-    if (separator) {
-      if (!out.empty() && out.back() != '-') out.push_back('-');
-    } else {
-      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    }
+std::optional<std::string> listedDeviceClass(std::string_view listed) {
+  const std::string spelled = deviceClassSpelling(listed);
+  if (isDeviceClass(spelled)) return spelled;
+  if (auto alias = kDeviceClassAliases.find(spelled); alias != kDeviceClassAliases.end()) {
+    return std::string(alias->second);
   }
-  while (!out.empty() && out.back() == '-') out.pop_back();
-  return out;
+  return std::nullopt;
 }
 
 std::string_view matchedByName(MatchedBy m) {
@@ -460,8 +531,9 @@ Reconciliation reconcile(const std::vector<StoredDevice>& devices, const AssetLi
     if (!a.model.empty() && !d->model.empty() && !sameModel(a.model, d->model)) {
       differ("model", a.model, d->model);
     }
-    if (!a.device_class.empty() && d->device_class != "unknown" && !d->device_class.empty() &&
-        deviceClassSpelling(a.device_class) != d->device_class) {
+    if (auto listed_class = listedDeviceClass(a.device_class);
+        listed_class && d->device_class != "unknown" && !d->device_class.empty() &&
+        *listed_class != d->device_class) {
       differ("class", a.device_class, d->device_class);
     }
     // Found by address or name, but the list gives a MAC the device was never seen with: a

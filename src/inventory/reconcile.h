@@ -61,17 +61,21 @@ Result<AssetList> readAssetList(std::string_view csv, const std::vector<ColumnOv
 // one are all among the words of the other.
 std::vector<std::string> vendorWords(std::string_view vendor);
 bool sameVendor(std::string_view listed, std::string_view seen);
-// Models agree ignoring case, spaces and punctuation ("CMS 8000" and "cms8000").
+// Models agree when they are the same ignoring case, spaces and punctuation ("CMS 8000" and
+// "cms8000"), or when the words of one are all among the other's ("MX800" and "IntelliVue
+// MX800", as a CMMS and a fingerprint rule may write one model).
 bool sameModel(std::string_view listed, std::string_view seen);
-// A CMMS device type in the device_class vocabulary's spelling: "Patient Monitor" is
-// "patient-monitor".
-std::string deviceClassSpelling(std::string_view listed);
+// A CMMS device type in the device_class vocabulary (docs/EVENTS.md): spelled as the vocabulary
+// spells it ("Patient Monitor" is "patient-monitor"), or one of a few common names ("Bedside
+// Monitor", "Syringe Pump", "CT Scanner", "Network Switch", ...; the table is in reconcile.cc).
+// Empty when it is neither: such a type is not compared, rather than reported as different.
+std::optional<std::string> listedDeviceClass(std::string_view listed);
 
 enum class MatchedBy { Mac, Ip, Hostname };
 std::string_view matchedByName(MatchedBy m);
 
 // A matched pair that disagrees on one attribute. Attributes that either side does not know
-// (empty, or class "unknown" in the inventory) never disagree.
+// (empty, class "unknown" in the inventory, a device type outside the vocabulary) never disagree.
 struct Disagreement {
   const Asset* asset;
   const StoredDevice* device;

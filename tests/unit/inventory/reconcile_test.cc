@@ -130,10 +130,18 @@ TEST(Vendor, AliasesAndCorporateWordsAreTolerated) {
 TEST(ModelAndClass, Spelling) {
   EXPECT_TRUE(sameModel("CMS 8000", "cms8000"));
   EXPECT_TRUE(sameModel("IntelliVue MX-450", "IntelliVue MX450"));
+  EXPECT_TRUE(sameModel("MX800", "IntelliVue MX800"));
+  EXPECT_TRUE(sameModel("Catalyst 9300 (L3)", "catalyst 9300"));
   EXPECT_FALSE(sameModel("MX450", "MX550"));
-  EXPECT_EQ(deviceClassSpelling("Patient Monitor"), "patient-monitor");
-  EXPECT_EQ(deviceClassSpelling(" Infusion_Pump "), "infusion-pump");
-  EXPECT_EQ(deviceClassSpelling("PACS"), "pacs");
+  EXPECT_FALSE(sameModel("CARESCAPE B450", "CARESCAPE B650"));
+  EXPECT_FALSE(sameModel("---", "MX800"));
+  EXPECT_EQ(listedDeviceClass("Patient Monitor"), "patient-monitor");
+  EXPECT_EQ(listedDeviceClass(" Infusion_Pump "), "infusion-pump");
+  EXPECT_EQ(listedDeviceClass("PACS"), "pacs");
+  EXPECT_EQ(listedDeviceClass("Bedside Monitor"), "patient-monitor");
+  EXPECT_EQ(listedDeviceClass("CT Scanner"), "imaging-modality");
+  EXPECT_EQ(listedDeviceClass("Syringe Pump"), "infusion-pump");
+  EXPECT_EQ(listedDeviceClass("Defibrillator"), std::nullopt);  // outside the vocabulary
 }
 
 TEST(Reconcile, MatchesByMacThenIpThenHostname) {
@@ -172,14 +180,20 @@ TEST(Reconcile, DisagreementsOnlyWhereBothSidesKnow) {
              "unknown"),
       device("mac:00:00:00:00:00:03", {"00:00:00:00:00:03"}, {"10.0.0.3"}, "Contec Medical Systems",
              "CMS8000", "patient-monitor"),
+      device("mac:00:00:00:00:00:04", {"00:00:00:00:00:04"}, {}, "GE Healthcare", "CARESCAPE B650",
+             "patient-monitor"),
+      device("mac:00:00:00:00:00:05", {"00:00:00:00:00:05"}, {}, "Philips", "IntelliVue MX800",
+             "patient-monitor"),
   };
   const auto list = read(
       "Asset Tag,MAC Address,IP Address,Manufacturer,Model,Device Type\n"
       "A1,00:00:00:00:00:01,,GE,Carescape B-450,Patient Monitor\n"   // agrees, loosely
       "A2,00:00:00:00:00:02,,Philips Healthcare,MX450,Ventilator\n"  // nothing seen to disagree
-      "A3,00:00:00:00:00:33,10.0.0.3,Epsimed,MN-120,Patient Monitor\n");
+      "A3,00:00:00:00:00:33,10.0.0.3,Epsimed,MN-120,Patient Monitor\n"
+      "A4,00:00:00:00:00:04,,GE,B650,Infusion Pump\n"      // a class that differs
+      "A5,00:00:00:00:00:05,,Philips,MX800,Telemetry\n");  // a type outside the vocabulary
   const auto r = reconcile(devices, list);
-  ASSERT_EQ(r.disagreements.size(), 3u);
+  ASSERT_EQ(r.disagreements.size(), 4u);
   EXPECT_EQ(r.disagreements[0].attribute, "vendor");
   EXPECT_EQ(r.disagreements[0].listed, "Epsimed");
   EXPECT_EQ(r.disagreements[0].seen, "Contec Medical Systems");
@@ -190,7 +204,11 @@ TEST(Reconcile, DisagreementsOnlyWhereBothSidesKnow) {
   EXPECT_EQ(r.disagreements[2].listed, "00:00:00:00:00:33");
   EXPECT_EQ(r.disagreements[2].seen, "00:00:00:00:00:03");
   EXPECT_EQ(r.disagreements[2].asset->tag, "A3");
-  EXPECT_EQ(r.matched, 3u);
+  EXPECT_EQ(r.disagreements[3].asset->tag, "A4");
+  EXPECT_EQ(r.disagreements[3].attribute, "class");
+  EXPECT_EQ(r.disagreements[3].listed, "Infusion Pump");
+  EXPECT_EQ(r.disagreements[3].seen, "patient-monitor");
+  EXPECT_EQ(r.matched, 5u);
   EXPECT_TRUE(r.unlisted.empty());
   EXPECT_TRUE(r.unseen.empty());
 }
