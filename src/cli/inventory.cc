@@ -44,13 +44,13 @@ struct StoreOptions {
 };
 
 struct ListOptions {
-  StoreOptions store;
+  std::shared_ptr<StoreOptions> store = std::make_shared<StoreOptions>();
   std::string device_class;
   std::vector<std::string> tags;
 };
 
 struct ReconcileOptions {
-  StoreOptions store;
+  std::shared_ptr<StoreOptions> store;  // the inventory command's
   std::string assets;
   std::vector<std::string> columns;
 };
@@ -181,7 +181,7 @@ void listInventory(const ListOptions& o) {
     fail("--class " + o.device_class +
          ": not a device class (patient-monitor, infusion-pump, ...: docs/EVENTS.md)");
   }
-  const auto devices = loadDevices(o.store);
+  const auto devices = loadDevices(*o.store);
   std::vector<const inventory::StoredDevice*> shown;
   for (const auto& d : devices) {
     if (!o.device_class.empty() && d.device_class != o.device_class) continue;
@@ -194,7 +194,7 @@ void listInventory(const ListOptions& o) {
   }
   sortForPeople(shown);
 
-  if (o.store.format == Format::Json) {
+  if (o.store->format == Format::Json) {
     // inventory.json's layout: one device object a line.
     std::string out = "[";
     for (const auto* d : shown) out += (out.size() > 1 ? ",\n" : "\n") + d->json;
@@ -203,7 +203,7 @@ void listInventory(const ListOptions& o) {
     return;
   }
   Table t;
-  if (o.store.format == Format::Csv) {
+  if (o.store->format == Format::Csv) {
     t.header = {"id",    "ips",      "macs",       "hostnames", "vendor",     "model",
                 "class", "firmware", "confidence", "tags",      "first_seen", "last_seen"};
     for (const auto* d : shown) {
@@ -361,9 +361,9 @@ void reconcileInventory(const ReconcileOptions& o) {
   const std::string text = readAssetFile(o.assets);
   auto assets = inventory::readAssetList(text, overrides);
   if (!assets) fail(o.assets + ": " + assets.error());
-  const auto devices = loadDevices(o.store);
+  const auto devices = loadDevices(*o.store);
   const auto r = inventory::reconcile(devices, assets.value());
-  switch (o.store.format) {
+  switch (o.store->format) {
     case Format::Table:
       printReconcileTable(r, assets.value(), devices.size());
       break;
@@ -385,17 +385,19 @@ void addInventoryCommand(CLI::App& app) {
   cmd->footer(
       "Exit status: 0; 2 when the store cannot be read (a missing store is an error, never\n"
       "created: run `medtap analyze` first).");
-  addStoreOptions(*cmd, list->store);
+  addStoreOptions(*cmd, *list->store);
   cmd->add_option("--class", list->device_class,
                   "only devices of this class (patient-monitor, infusion-pump, ...)");
   cmd->add_option("--tag", list->tags, "only devices with this tag; repeatable: any of them");
 
   auto options = std::make_shared<ReconcileOptions>();
+  options->store = list->store;
   auto* reconcile = cmd->add_subcommand(
       "reconcile", "compare the inventory with the hospital's asset list (CSV, a CMMS export)");
   reconcile->add_option("assets", options->assets, "the asset list, CSV with a header row")
       ->required();
-  addStoreOptions(*reconcile, options->store);
+  // --db, -c and --format are taken before or after `reconcile`: both write the same options.
+  addStoreOptions(*reconcile, *options->store);
   reconcile->add_option(
       "--column", options->columns,
       "FIELD=HEADER: read FIELD (mac, ip, hostname, vendor, model, class, tag) from the column "

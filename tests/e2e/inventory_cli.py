@@ -143,6 +143,10 @@ def check_reconcile(binary, db, work):
     check("reconcile: every other asset matched", r.get("matched") == EXPECTED_MATCHED,
           r.get("matched"))
 
+    q = medtap(binary, "inventory", "--db", db, "--format", "json", "reconcile", assets)
+    check("reconcile: --db and --format before `reconcile` too", q.stdout == p.stdout and
+          q.returncode == 1, q.stderr)
+
     p = medtap(binary, "inventory", "reconcile", assets, "--db", db, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(p.stdout, newline="")))
     check("reconcile csv: one row per difference, the same ones",
