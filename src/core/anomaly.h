@@ -85,7 +85,8 @@ namespace medtap {
   X(DicomMalformedPdu, "dicom_malformed_pdu", "association PDU or item cut short")            \
   X(DicomBadPdvLength, "dicom_bad_pdv_length", "PDV length does not fit its PDU")             \
   X(DicomTruncatedPdu, "dicom_truncated_pdu", "stream ended inside a PDU")                    \
-  X(DicomLostSync, "dicom_lost_sync", "gap over a PDU header; direction ignored")             \
+  X(DicomLostSync, "dicom_lost_sync", "no PDU found after a gap; direction ignored")          \
+  X(DicomResynced, "dicom_resynced", "PDU found again after a gap over a header")             \
   X(DicomOversizedCommand, "dicom_oversized_command", "command set beyond limit; dropped")    \
   X(DicomMalformedCommand, "dicom_malformed_command", "command set does not parse")           \
   X(DicomUnexpectedFragment, "dicom_unexpected_fragment", "PDV out of message order")         \
@@ -95,7 +96,8 @@ namespace medtap {
   X(DicomTooManyContexts, "dicom_too_many_contexts", "over 128 presentation contexts")        \
   X(RpcBadRecordMark, "rpc_bad_record_mark", "record mark length 0 or beyond limit")          \
   X(RpcTruncatedRecord, "rpc_truncated_record", "RPC record cut by a gap or end")             \
-  X(RpcLostSync, "rpc_lost_sync", "gap in RPC over TCP; direction ignored")                   \
+  X(RpcLostSync, "rpc_lost_sync", "no record found after a gap; direction ignored")           \
+  X(RpcResynced, "rpc_resynced", "record found again after a gap")                            \
   X(RpcMalformedMessage, "rpc_malformed_message", "not an RPC call/reply header")             \
   X(RpcMalformedBody, "rpc_malformed_body", "RPC args or results do not parse")               \
   X(RpcUnmatchedReply, "rpc_unmatched_reply", "RPC reply with no pending call")               \
@@ -106,6 +108,8 @@ namespace medtap {
   X(ContecBadBlock, "contec_bad_block", "Contec marker or length invalid")                    \
   X(ContecShortBlock, "contec_short_block", "Contec block shorter than layout")               \
   X(ContecTruncatedBlock, "contec_truncated_block", "Contec block cut by gap or end")         \
+  X(ContecResynced, "contec_resynced", "block found again after a gap")                       \
+  X(ContecLostSync, "contec_lost_sync", "no block found after a gap; ignored")                \
   X(HttpBadStartLine, "http_bad_start_line", "not a request or status line")                  \
   X(HttpBadHeaderLine, "http_bad_header_line", "header line malformed; skipped")              \
   X(HttpOversizedHeader, "http_oversized_header", "header section beyond 64 KiB")             \

@@ -12,19 +12,6 @@ namespace {
 // 202.114.4.119 is reached on TCP 515-520 (Claroty Team82, DOMAIN.md); hints only.
 constexpr uint16_t kPortHints[] = {515, 516, 517, 518, 519, 520};
 
-bool knownType(uint8_t t) {
-  switch (static_cast<BlockType>(t)) {
-    case BlockType::PatientRecord:
-    case BlockType::Empty43:
-    case BlockType::BedNumber:
-    case BlockType::Telemetry:
-    case BlockType::EndOfCycle:
-    case BlockType::Error:
-      return true;
-  }
-  return false;
-}
-
 std::unique_ptr<StreamAnalyzer> makeStream() {
   return std::make_unique<ContecAnalyzer>();
 }
@@ -38,7 +25,7 @@ ProbeResult probe(Bytes b, Direction /*dir*/) {
   }
   if (b.size() >= 3 && b[2] != kMarker) return ProbeResult::No;
   if (b.size() < kHeaderSize) return ProbeResult::Maybe;
-  return knownType(b[3]) ? ProbeResult::Yes : ProbeResult::No;
+  return isKnownBlockType(b[3]) ? ProbeResult::Yes : ProbeResult::No;
 }
 
 class ContecAnalyzer::Emitter final : public BlockCallbacks {

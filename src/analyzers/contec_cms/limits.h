@@ -49,6 +49,13 @@ constexpr size_t kPatientRecordSize = kDoctorOffset + kDoctorSize;
 // contec_bad_block and the direction is given up.
 constexpr size_t kMaxBlockSize = size_t{16} << 10;
 
+// Resynchronisation after a gap (block_framer.h): a candidate header is taken only when the next
+// block's header follows it, so the lookahead is one whole block and a header. The bytes after a
+// gap are at worst the rest of one block; 64 KiB is four of the largest. Beyond it:
+// contec_lost_sync, the direction is ignored.
+constexpr size_t kResyncLookahead = kLengthSize + kMaxBlockSize + kHeaderSize;
+constexpr uint64_t kMaxResyncScan = uint64_t{64} << 10;
+
 // Error block text copied into the event (bytes; ASCII per the decoder).
 constexpr size_t kMaxErrorText = 256;
 

@@ -44,6 +44,15 @@ constexpr size_t kItemHeaderSize = 4;
 // PDU is skipped by its length without buffering. P-DATA is never buffered whole (PDVs stream).
 constexpr size_t kMaxBufferedPduSize = size_t{256} << 10;
 
+// Resynchronisation after a gap over a PDU header (pdu_framer.h). The bytes after the gap are at
+// worst the rest of one P-DATA-TF PDU, whose length is the receiver's maximum PDU length from the
+// association (PS3.8 D.1); peers use 16 KiB to 1 MiB, and 4 MiB covers the largest in use. A
+// P-DATA-TF claiming more is not taken as a frame start either. Beyond it: dicom_lost_sync, the
+// direction is ignored.
+constexpr uint64_t kMaxResyncScan = uint64_t{4} << 20;
+// Bytes needed to judge a candidate: the PDU header and a P-DATA-TF's first PDV header.
+constexpr size_t kResyncLookahead = kPduHeaderSize + kPdvHeaderSize;
+
 // Presentation contexts kept per association: PS3.8 9.3.2.2, context ids are odd 1..255.
 constexpr size_t kMaxPresentationContexts = 128;
 // Transfer syntaxes listed per proposed context in an event. Real requests propose 1 to ~30

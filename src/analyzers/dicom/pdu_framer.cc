@@ -11,7 +11,60 @@ bool isKnownPduType(uint8_t type) {
          type <= static_cast<uint8_t>(PduType::Abort);
 }
 
+// A-ASSOCIATE-RJ result 1-2 and source 1-3 (PS3.8 9.3.4); A-ABORT source 0-2 and reason 0-6
+// (9.3.8); P-DATA-TF control header bits (9.3.5.1, annex E.2).
+constexpr uint8_t kMaxRejectResult = 2, kMaxRejectSource = 3;
+constexpr uint8_t kMaxAbortSource = 2, kMaxAbortReason = 6;
+constexpr uint8_t kPdvControlBits = kPdvCommandBit | kPdvLastBit;
+constexpr uint32_t kFixedPduLength = 4;  // A-ASSOCIATE-RJ, A-RELEASE-RQ/RP, A-ABORT
+
 }  // namespace
+
+FrameCheck pduStart(Bytes b) {
+  if (b.empty()) return FrameCheck::NeedMore;
+  if (!isKnownPduType(b[0])) return FrameCheck::No;
+  if (b.size() < kPduHeaderSize)
+    return b.size() < 2 || b[1] == 0 ? FrameCheck::NeedMore : FrameCheck::No;
+  if (b[1] != 0) return FrameCheck::No;
+  const uint32_t length = readBe32(b, 2);
+  const auto type = static_cast<PduType>(b[0]);
+  switch (type) {
+    case PduType::AssociateRq:
+    case PduType::AssociateAc:
+      if (length < kAssociateFixedSize || length > kMaxBufferedPduSize) return FrameCheck::No;
+      if (b.size() < kPduHeaderSize + 2) return FrameCheck::NeedMore;
+      return readBe16(b, kPduHeaderSize) == kProtocolVersion ? FrameCheck::Yes : FrameCheck::No;
+    case PduType::AssociateRj:
+    case PduType::ReleaseRq:
+    case PduType::ReleaseRp:
+    case PduType::Abort: {
+      if (length != kFixedPduLength) return FrameCheck::No;
+      if (b.size() < kPduHeaderSize + kFixedPduLength) return FrameCheck::NeedMore;
+      const Bytes f = b.subspan(kPduHeaderSize, kFixedPduLength);
+      bool ok = f[0] == 0;
+      if (type == PduType::AssociateRj) {
+        ok = ok && f[1] >= 1 && f[1] <= kMaxRejectResult && f[2] >= 1 && f[2] <= kMaxRejectSource;
+      } else if (type == PduType::Abort) {
+        ok = ok && f[1] == 0 && f[2] <= kMaxAbortSource && f[3] <= kMaxAbortReason;
+      } else {
+        ok = ok && f[1] == 0 && f[2] == 0 && f[3] == 0;
+      }
+      return ok ? FrameCheck::Yes : FrameCheck::No;
+    }
+    case PduType::PData: {
+      if (length < kPdvHeaderSize || length > kMaxResyncScan) return FrameCheck::No;
+      if (b.size() < kResyncLookahead) return FrameCheck::NeedMore;
+      const uint32_t item = readBe32(b, kPduHeaderSize);
+      const uint8_t context_id = b[kPduHeaderSize + 4];
+      const uint8_t control = b[kPduHeaderSize + 5];
+      const bool ok = item >= kPdvHeaderSize - kPdvLengthFieldSize &&
+                      item <= length - kPdvLengthFieldSize && (context_id & 1) == 1 &&
+                      (control & ~kPdvControlBits) == 0;
+      return ok ? FrameCheck::Yes : FrameCheck::No;
+    }
+  }
+  return FrameCheck::No;
+}
 
 FeedResult PduFramer::feed(Bytes data, PduCallbacks& callbacks) {
   size_t pos = 0;
@@ -36,6 +89,9 @@ FeedResult PduFramer::feed(Bytes data, PduCallbacks& callbacks) {
         if (pdu_remaining_ == 0) state_ = State::PduHeader;
         break;
       }
+      case State::Resync:
+        pos = scanForPdu(data, pos, callbacks);
+        break;
       case State::Lost:
       case State::Failed:
         pos = data.size();
@@ -43,14 +99,16 @@ FeedResult PduFramer::feed(Bytes data, PduCallbacks& callbacks) {
     }
   }
   if (state_ == State::Failed) return FeedResult::OutOfSync;
-  if (state_ == State::Lost || (state_ == State::PduHeader && header_len_ == 0)) {
+  if (state_ == State::Lost || state_ == State::Resync ||
+      (state_ == State::PduHeader && header_len_ == 0)) {
     return FeedResult::Consumed;
   }
   return FeedResult::NeedMoreData;
 }
 
 // A gap inside bytes the framer would only pass on or skip is absorbed: lengths say where the next
-// header is. A gap over a header loses the direction.
+// header is; so is a gap over a PDV header, by skipping the rest of its PDU. A gap over a PDU
+// header starts the scan for the next PDU.
 void PduFramer::gap(uint64_t length, PduCallbacks& callbacks) {
   while (length > 0) {
     switch (state_) {
@@ -77,18 +135,46 @@ void PduFramer::gap(uint64_t length, PduCallbacks& callbacks) {
         if (pdu_remaining_ == 0) state_ = State::PduHeader;
         break;
       }
-      case State::PduHeader:
       case State::PdvHeader:
-        callbacks.onAnomaly(Anomaly::DicomLostSync);
+        callbacks.onLostSync();  // the PDV is lost; the PDU's length still holds
+        header_len_ = 0;
+        state_ = State::Skip;
+        break;
+      case State::PduHeader:
         callbacks.onLostSync();
         dropBody();
-        state_ = State::Lost;
+        header_len_ = 0;
+        state_ = State::Resync;
+        resync_.start();
+        return;
+      case State::Resync:
+        resync_.start();  // the bytes scanned so far are not contiguous with what follows
         return;
       case State::Lost:
       case State::Failed:
         return;
     }
   }
+}
+
+size_t PduFramer::scanForPdu(Bytes data, size_t pos, PduCallbacks& callbacks) {
+  size_t offset = 0;
+  switch (resync_.scan(data.subspan(pos), offset)) {
+    case ResyncScanner::Outcome::Searching:
+      return data.size();
+    case ResyncScanner::Outcome::Lost:
+      callbacks.onAnomaly(Anomaly::DicomLostSync);
+      state_ = State::Lost;
+      return data.size();
+    case ResyncScanner::Outcome::Found:
+      break;
+  }
+  callbacks.onAnomaly(Anomaly::DicomResynced);
+  state_ = State::PduHeader;
+  // The PDU's first bytes that came in an earlier chunk (at most a PDU and a PDV header).
+  const std::vector<uint8_t> head(resync_.replay().begin(), resync_.replay().end());
+  if (!head.empty()) feed(head, callbacks);
+  return pos + offset;
 }
 
 void PduFramer::end(PduCallbacks& callbacks) {
@@ -104,6 +190,7 @@ void PduFramer::end(PduCallbacks& callbacks) {
     case State::Skip:
       callbacks.onAnomaly(Anomaly::DicomTruncatedPdu);
       break;
+    case State::Resync:
     case State::Lost:
     case State::Failed:
       return;

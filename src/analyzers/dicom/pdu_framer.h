@@ -11,6 +11,7 @@
 
 #include "analyzers/analyzer.h"
 #include "analyzers/dicom/limits.h"
+#include "analyzers/resync_scanner.h"
 #include "core/anomaly.h"
 #include "core/bytes.h"
 
@@ -39,7 +40,15 @@ class PduCallbacks {
 
 struct PduLimits {
   size_t max_buffered_pdu = kMaxBufferedPduSize;
+  uint64_t resync_window = kMaxResyncScan;
 };
+
+// Whether a PDU plausibly starts at the first byte of `b`: a known type, a zero reserved byte, a
+// length that fits the type, and the type's first fields (the protocol version of A-ASSOCIATE, the
+// zero reserved bytes and known reason codes of A-RELEASE, A-ASSOCIATE-RJ and A-ABORT, a first
+// PDV whose length fits the PDU, with an odd context id and only the two known control bits).
+// Decides with at most kResyncLookahead bytes.
+FrameCheck pduStart(Bytes b);
 
 // Incremental PDU framer for one direction. Holds at most max_buffered_pdu bytes.
 //
@@ -50,11 +59,15 @@ struct PduLimits {
 // - a PDV whose length does not fit its PDU: dicom_bad_pdv_length, the rest of the PDU is skipped
 //   and onLostSync() tells the assembler;
 // - a TCP gap inside PDV data or a skipped PDU: absorbed (onPdvLost), the framer stays in sync;
-//   a gap over a header: dicom_lost_sync, the direction is ignored from then on;
+//   a gap over a PDV header: the rest of its P-DATA-TF is skipped by length (onLostSync), in
+//   sync; a gap over a PDU header: the framer scans forward for the next PDU start (pduStart,
+//   ResyncScanner): found, dicom_resynced and framing goes on; not within resync_window bytes,
+//   dicom_lost_sync and the direction is ignored from then on;
 // - the end of the stream inside a PDU: dicom_truncated_pdu.
 class PduFramer {
  public:
-  explicit PduFramer(const PduLimits& limits = {}) : limits_(limits) {}
+  explicit PduFramer(const PduLimits& limits = {})
+      : limits_(limits), resync_(&pduStart, kResyncLookahead, limits.resync_window) {}
 
   // Consumed: between PDUs; NeedMoreData: inside one; OutOfSync: not DICOM, and every later call
   // does nothing and returns OutOfSync.
@@ -72,7 +85,8 @@ class PduFramer {
     PdvHeader,  // inside P-DATA-TF, collecting a 6-byte PDV header
     PdvData,    // inside a PDV: passing its bytes on
     Skip,       // skipping the rest of a PDU (oversized, or broken PDV)
-    Lost,       // a gap we could not follow: ignore the direction
+    Resync,     // after a gap over a PDU header: scanning for the next PDU
+    Lost,       // no PDU found after a gap: ignore the direction
     Failed,     // not DICOM (OutOfSync)
   };
 
@@ -80,6 +94,7 @@ class PduFramer {
   size_t collectBody(Bytes data, size_t pos, PduCallbacks& callbacks);
   size_t collectPdvHeader(Bytes data, size_t pos, PduCallbacks& callbacks);
   size_t passPdvData(Bytes data, size_t pos, PduCallbacks& callbacks);
+  size_t scanForPdu(Bytes data, size_t pos, PduCallbacks& callbacks);
   void startPdu(PduCallbacks& callbacks);
   void afterPdv();
   void dropBody();
@@ -92,6 +107,7 @@ class PduFramer {
   uint64_t pdu_remaining_ = 0;  // bytes of the current PDU not yet read
   uint64_t pdv_remaining_ = 0;  // bytes of the open PDV not yet passed on
   std::vector<uint8_t> body_;   // a non-P-DATA PDU split across feed() calls
+  ResyncScanner resync_;        // after a gap over a PDU header
 };
 
 }  // namespace medtap::analyzers::dicom

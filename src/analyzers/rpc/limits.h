@@ -28,6 +28,14 @@ constexpr size_t kRecordMarkSize = 4;
 // rpc_bad_record_mark and the direction is given up.
 constexpr uint32_t kMaxFragmentSize = uint32_t{4} << 20;
 
+// Resynchronisation after a gap (record_marker.h). The bytes after a gap belong at worst to the
+// rest of one fragment, so a record mark must appear within one fragment's length; beyond it:
+// rpc_lost_sync, and the direction is ignored.
+constexpr uint64_t kMaxResyncScan = uint64_t{kMaxFragmentSize} + kRecordMarkSize;
+// Bytes needed to judge a candidate: the mark and a call header up to the credential length
+// (xid, msg_type, rpcvers, prog, vers, proc, cred flavor, cred length; RFC 5531 section 9).
+constexpr size_t kResyncLookahead = kRecordMarkSize + 8 * 4;
+
 // Bytes of a record kept for parsing. The RPC header with two maximum-size authenticators
 // (400 bytes each, RFC 5531 section 8.2) and the arguments we read (a file handle of at most 128
 // bytes, a path of at most 1024, an NFSv4 COMPOUND of a few dozen operations) fit in 8 KiB; the

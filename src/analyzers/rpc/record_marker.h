@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/resync_scanner.h"
 #include "analyzers/rpc/limits.h"
 #include "core/anomaly.h"
 #include "core/bytes.h"
@@ -28,22 +29,32 @@ class RecordCallbacks {
 struct RecordLimits {
   uint32_t max_fragment_size = kMaxFragmentSize;
   size_t max_prefix = kMaxRecordPrefix;
+  uint64_t resync_window = kMaxResyncScan;
 };
+
+// Whether a record plausibly starts at the first byte of `b` (a record mark, then an RPC call or
+// reply header); decides with at most kResyncLookahead bytes.
+FrameCheck recordStart(Bytes b);
 
 // Incremental record framer for one direction. Malformed input:
 // - a fragment length of zero without the last-fragment bit, or beyond max_fragment_size:
 //   rpc_bad_record_mark; the direction is given up (OutOfSync): without a valid mark there is no
 //   way to find the next record;
-// - a gap: the open record is dropped (rpc_truncated_record if one was open) and the rest of the
-//   direction is ignored (rpc_lost_sync): a record mark cannot be told from data, so there is no
-//   safe place to restart; the other direction and the calls already seen go on;
+// - a gap: the open record is dropped (rpc_truncated_record if one was open) and the framer scans
+//   forward for the next record (ResyncScanner): a record mark followed by a call header (RPC
+//   version 2, credentials of a known size) or a reply header (a known reply and accept status),
+//   checks strict enough that file data does not pass them. Found: rpc_resynced, and framing goes
+//   on from there. Not found within resync_window bytes: rpc_lost_sync, and the rest of the
+//   direction is ignored; the other direction and the calls already seen go on;
 // - the end of the stream inside a record: rpc_truncated_record.
 class RecordFramer {
  public:
-  explicit RecordFramer(const RecordLimits& limits = {}) : limits_(limits) {}
+  explicit RecordFramer(const RecordLimits& limits = {})
+      : limits_(limits), resync_(&recordStart, kResyncLookahead, limits.resync_window) {}
 
-  // Consumed: no record is open (or the direction is ignored after a gap); NeedMoreData: a record
-  // is open; OutOfSync: given up after a bad mark, every later call does nothing.
+  // Consumed: no record is open (or the framer is scanning, or the direction is ignored after a
+  // gap); NeedMoreData: a record is open; OutOfSync: given up after a bad mark, every later call
+  // does nothing.
   FeedResult feed(Bytes data, RecordCallbacks& callbacks);
   void gap(RecordCallbacks& callbacks);
   void end(RecordCallbacks& callbacks);
@@ -51,10 +62,11 @@ class RecordFramer {
   size_t bufferedBytes() const { return buffer_.size(); }
 
  private:
-  enum class State : uint8_t { Mark, Fragment, Lost, Failed };
+  enum class State : uint8_t { Mark, Fragment, Resync, Lost, Failed };
 
   size_t readMark(Bytes data, size_t pos, RecordCallbacks& callbacks);
   size_t readFragment(Bytes data, size_t pos, RecordCallbacks& callbacks);
+  size_t scanForRecord(Bytes data, size_t pos, RecordCallbacks& callbacks);
   void finishRecord(RecordCallbacks& callbacks);
   bool recordOpen() const { return state_ == State::Fragment || mark_have_ > 0 || length_ > 0; }
 
@@ -66,6 +78,7 @@ class RecordFramer {
   bool last_fragment_ = false;
   uint64_t length_ = 0;          // bytes of the open record so far
   std::vector<uint8_t> buffer_;  // its first bytes, up to max_prefix
+  ResyncScanner resync_;         // after a gap
 };
 
 }  // namespace medtap::analyzers::rpc

@@ -189,7 +189,8 @@ TEST(DicomAnalyzer, GapInsidePixelDataKeepsSync) {
   EXPECT_EQ(run.anomalies.get(Anomaly::DicomLostSync), 0u);
 }
 
-TEST(DicomAnalyzer, GapOverAHeaderLosesTheDirectionOnly) {
+// A gap over a PDU header: the framer scans for the next PDU (more in dicom_resync_test.cc).
+TEST(DicomAnalyzer, GapOverAHeaderResyncs) {
   const Association a(100);
   Harness run;
   run.feed(Direction::Originator, a.rq);
@@ -197,8 +198,9 @@ TEST(DicomAnalyzer, GapOverAHeaderLosesTheDirectionOnly) {
   run.analyzer.gap(run.ctx, Direction::Originator, 10, Timestamp{});
   EXPECT_EQ(run.feed(Direction::Originator, a.orig_messages), FeedResult::Consumed);
   EXPECT_EQ(run.feed(Direction::Responder, a.resp_messages), FeedResult::Consumed);
-  EXPECT_EQ(run.anomalies.get(Anomaly::DicomLostSync), 1u);
-  EXPECT_EQ(run.sink.events.size(), 5u);  // RQ, AC and the three responder events
+  EXPECT_EQ(run.anomalies.get(Anomaly::DicomResynced), 1u);
+  EXPECT_EQ(run.anomalies.get(Anomaly::DicomLostSync), 0u);
+  EXPECT_EQ(run.sink.events.size(), 8u);  // RQ, AC, the three originator and three responder
 }
 
 TEST(DicomAnalyzer, EndInsideDataSetReportsWhatWasRead) {
