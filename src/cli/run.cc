@@ -221,6 +221,9 @@ bool Run::syncInventory(bool final) {
   }
   // What the store holds now includes this run's facts: start afresh, so that the next sync
   // does not count them twice.
+  const auto& dropped = inventory_->observations().stats();
+  pipeline_.anomalies().add(Anomaly::InventoryEndpointLimit, dropped.endpoints_dropped);
+  pipeline_.anomalies().add(Anomaly::InventoryFactLimit, dropped.facts_dropped);
   inventory_->clearObservations();
   detectors_.decide(detect::DeviceIndex(devices.value()), final, *eve_);
   devices_new_ += added;

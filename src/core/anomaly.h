@@ -144,6 +144,8 @@ namespace medtap {
   X(DnsTooManyRecords, "dns_too_many_records", "record limit hit; rest not parsed")           \
   X(DnsTcpBadLength, "dns_tcp_bad_length", "TCP length prefix below a header")                \
   X(DnsTcpTruncatedMessage, "dns_tcp_truncated_message", "TCP DNS message cut short")         \
+  X(InventoryEndpointLimit, "inventory_endpoint_limit", "address limit hit; not observed")   \
+  X(InventoryFactLimit, "inventory_fact_limit", "an address's fact limit hit; fact dropped")   \
   X(AnalyzerOutOfSync, "analyzer_out_of_sync", "analyzer lost sync; dropped for the flow")    \
   X(AnalyzerProbeLimit, "analyzer_probe_limit", "probe window used up with no protocol found")
 

@@ -95,23 +95,13 @@ void ContecDetector::emit(const events::Event& e) {
           if (body.patient) {
             Candidate* c = candidates_.last();
             c->fields.insert("patient record (name, id, birth date)");
-            if (!body.patient->id.empty() && c->patients.size() < 3) {
-              c->patients.insert(body.patient->id);
-            }
+            c->noteToken(body.patient->id);
           }
         } else if constexpr (std::is_same_v<T, events::Hl7Message>) {
           if (!contecNetwork().contains(receiver)) return;
           if (body.patient.empty() && body.observations.empty()) return;
           candidates_.add(kHl7, e, sender, receiver, port);
-          Candidate* c = candidates_.last();
-          for (size_t i = 0; i < events::kHl7PhiFieldNames.size(); ++i) {
-            if (body.patient.has(static_cast<events::Hl7PhiField>(i))) {
-              c->fields.insert(std::string(events::kHl7PhiFieldNames[i]));
-            }
-          }
-          if (!body.patient.id.empty() && c->patients.size() < 3) {
-            c->patients.insert(body.patient.id);
-          }
+          candidates_.last()->notePatient(body.patient);
         } else if constexpr (std::is_same_v<T, events::FlowRecord>) {
           const bool src_in = contecNetwork().contains(f.src_ip);
           const bool dst_in = contecNetwork().contains(f.dest_ip);

@@ -38,6 +38,19 @@ void Candidates::add(int kind, const events::Event& e, const IpAddress& src, con
   last_ = &c;
 }
 
+void Candidate::noteToken(const std::string& token) {
+  if (!token.empty() && patients.size() < kMaxTokens) patients.insert(token);
+}
+
+void Candidate::notePatient(const events::Hl7Patient& patient) {
+  for (size_t i = 0; i < events::kHl7PhiFieldNames.size(); ++i) {
+    if (patient.has(static_cast<events::Hl7PhiField>(i))) {
+      fields.insert(std::string(events::kHl7PhiFieldNames[i]));
+    }
+  }
+  noteToken(patient.id);
+}
+
 bool inAny(const std::vector<IpNetwork>& nets, const IpAddress& ip) {
   return std::any_of(nets.begin(), nets.end(), [&](const IpNetwork& n) { return n.contains(ip); });
 }

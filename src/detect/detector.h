@@ -41,6 +41,10 @@ struct Candidate {
   std::set<std::string> fields;    // PHI field names present ("PID-5", ...)
   std::set<std::string> patients;  // patient tokens, a few
   std::string detail;              // e.g. the export path
+
+  // Notes the patient fields an HL7 message carried, and a few of its patients' tokens.
+  void notePatient(const events::Hl7Patient& patient);
+  void noteToken(const std::string& token);
 };
 
 class Candidates {

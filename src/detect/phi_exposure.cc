@@ -28,15 +28,7 @@ void PhiExposureDetector::emit(const events::Event& e) {
         if constexpr (std::is_same_v<T, events::Hl7Message>) {
           if (body.patient.empty()) return;
           candidates_.add(kHl7, e, sender, receiver, port);
-          Candidate* c = candidates_.last();
-          for (size_t i = 0; i < events::kHl7PhiFieldNames.size(); ++i) {
-            if (body.patient.has(static_cast<events::Hl7PhiField>(i))) {
-              c->fields.insert(std::string(events::kHl7PhiFieldNames[i]));
-            }
-          }
-          if (!body.patient.id.empty() && c->patients.size() < 3) {
-            c->patients.insert(body.patient.id);
-          }
+          candidates_.last()->notePatient(body.patient);
         } else if constexpr (std::is_same_v<T, events::DicomMessage>) {
           if (body.patient_name_token.empty() && body.patient_id_token.empty()) return;
           candidates_.add(kDicom, e, sender, receiver, port);
@@ -44,7 +36,7 @@ void PhiExposureDetector::emit(const events::Event& e) {
           if (!body.patient_name_token.empty()) c->fields.insert("(0010,0010) patient name");
           if (!body.patient_id_token.empty()) {
             c->fields.insert("(0010,0020) patient ID");
-            if (c->patients.size() < 3) c->patients.insert(body.patient_id_token);
+            c->noteToken(body.patient_id_token);
           }
         } else if constexpr (std::is_same_v<T, events::ContecCmsBlock>) {
           if (!body.patient) return;

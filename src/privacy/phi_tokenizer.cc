@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 
 namespace medtap::privacy {
 
@@ -84,6 +84,35 @@ PhiTokenizer PhiTokenizer::withSecret(std::string_view secret) {
   return PhiTokenizer(key);
 }
 
+struct PhiTokenizer::KeySchedule {
+  EVP_MD_CTX* inner = EVP_MD_CTX_new();
+  EVP_MD_CTX* outer = EVP_MD_CTX_new();
+  ~KeySchedule() {
+    EVP_MD_CTX_free(inner);
+    EVP_MD_CTX_free(outer);
+  }
+};
+
+PhiTokenizer::PhiTokenizer(const std::array<uint8_t, kSecretBytes>& secret) {
+  // RFC 2104 section 2: the key padded to SHA-256's 64-byte block, XOR 0x36 and 0x5c.
+  constexpr size_t kBlock = 64;
+  std::array<uint8_t, kBlock> ipad{}, opad{};
+  for (size_t i = 0; i < kBlock; ++i) {
+    const uint8_t k = i < secret.size() ? secret[i] : 0;
+    ipad[i] = k ^ 0x36;
+    opad[i] = k ^ 0x5c;
+  }
+  auto schedule = std::make_shared<KeySchedule>();
+  if (schedule->inner == nullptr || schedule->outer == nullptr ||
+      EVP_DigestInit_ex(schedule->inner, EVP_sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(schedule->inner, ipad.data(), ipad.size()) != 1 ||
+      EVP_DigestInit_ex(schedule->outer, EVP_sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(schedule->outer, opad.data(), opad.size()) != 1) {
+    std::abort();  // out of memory in OpenSSL: nothing sensible to tokenise with
+  }
+  schedule_ = std::move(schedule);
+}
+
 std::string PhiTokenizer::token(std::string_view value) const {
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
@@ -92,10 +121,19 @@ std::string PhiTokenizer::token(std::string_view value) const {
   for (char& c : normalised) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   }
-  uint8_t mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_len = 0;
-  HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
-       reinterpret_cast<const uint8_t*>(normalised.data()), normalised.size(), mac, &mac_len);
+  // One scratch context per thread, reused: no allocation per token.
+  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
+                                                                           EVP_MD_CTX_free);
+  uint8_t inner[EVP_MAX_MD_SIZE], mac[EVP_MAX_MD_SIZE];
+  unsigned int inner_len = 0, mac_len = 0;
+  if (ctx == nullptr || EVP_MD_CTX_copy_ex(ctx.get(), schedule_->inner) != 1 ||
+      EVP_DigestUpdate(ctx.get(), normalised.data(), normalised.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), inner, &inner_len) != 1 ||
+      EVP_MD_CTX_copy_ex(ctx.get(), schedule_->outer) != 1 ||
+      EVP_DigestUpdate(ctx.get(), inner, inner_len) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), mac, &mac_len) != 1) {
+    std::abort();  // as above: never emit a value in place of its token
+  }
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "pt_";
   for (int i = 0; i < 8; ++i) {

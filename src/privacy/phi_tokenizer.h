@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -37,8 +38,13 @@ class PhiTokenizer {
   std::string token(std::string_view value) const;
 
  private:
-  explicit PhiTokenizer(const std::array<uint8_t, kSecretBytes>& secret) : secret_(secret) {}
-  std::array<uint8_t, kSecretBytes> secret_{};
+  // The HMAC's key schedule (RFC 2104): SHA-256 states that have absorbed the key XOR ipad and
+  // opad, computed once, so that a token costs two copies and two short hashes rather than a
+  // digest lookup and key setup each time. Shared and never changed: copies of the tokenizer and
+  // threads read it at once.
+  struct KeySchedule;
+  explicit PhiTokenizer(const std::array<uint8_t, kSecretBytes>& secret);
+  std::shared_ptr<const KeySchedule> schedule_;
 };
 
 }  // namespace medtap::privacy

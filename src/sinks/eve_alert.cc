@@ -34,17 +34,14 @@ void writeEveBody(JsonWriter& w, const events::AlertRecord& a) {
   w.key("device");
   w.beginObject();
   w.field("id", a.device_id);
-  w.key("ip");
-  appendQuoted(w.rawValue(), a.device_ip);
+  ipField(w, "ip", a.device_ip);
   w.endObject();
   w.key("evidence");
   w.beginObject();
   for (const auto& [k, v] : a.evidence) w.field(k, v);
   w.field("count", a.count);
-  w.key("first_seen");
-  appendQuoted(w.rawValue(), a.first_seen);
-  w.key("last_seen");
-  appendQuoted(w.rawValue(), a.last_seen);
+  timeField(w, "first_seen", a.first_seen);
+  timeField(w, "last_seen", a.last_seen);
   w.endObject();
 }
 

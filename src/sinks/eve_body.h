@@ -53,4 +53,14 @@ inline void appendQuoted(std::string& out, Timestamp t) {
   out.push_back('"');
 }
 
+// "key":"2025-11-25T10:00:02.022903+0000"
+inline void timeField(JsonWriter& w, std::string_view k, Timestamp t) {
+  w.key(k);
+  appendQuoted(w.rawValue(), t);
+}
+inline void ipField(JsonWriter& w, std::string_view k, const IpAddress& a) {
+  w.key(k);
+  appendQuoted(w.rawValue(), a);
+}
+
 }  // namespace medtap::sinks

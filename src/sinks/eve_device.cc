@@ -37,14 +37,11 @@ void writeDevice(JsonWriter& w, const events::DeviceRecord& d) {
   w.beginArray();
   for (const auto& a : d.addresses) {
     w.beginObject();
-    w.key("ip");
-    appendQuoted(w.rawValue(), a.ip);
+    ipField(w, "ip", a.ip);
     w.field("locality", a.locality);
     w.field("site", a.site);
-    w.key("first_seen");
-    appendQuoted(w.rawValue(), a.first_seen);
-    w.key("last_seen");
-    appendQuoted(w.rawValue(), a.last_seen);
+    timeField(w, "first_seen", a.first_seen);
+    timeField(w, "last_seen", a.last_seen);
     w.endObject();
   }
   w.endArray();
@@ -56,10 +53,8 @@ void writeDevice(JsonWriter& w, const events::DeviceRecord& d) {
   w.field("confidence", rounded(d.confidence));
   stringArray(w, "tags", d.tags);
   stringArray(w, "roles", d.roles);
-  w.key("first_seen");
-  appendQuoted(w.rawValue(), d.first_seen);
-  w.key("last_seen");
-  appendQuoted(w.rawValue(), d.last_seen);
+  timeField(w, "first_seen", d.first_seen);
+  timeField(w, "last_seen", d.last_seen);
   w.key("evidence");
   w.beginArray();
   for (const auto& e : d.evidence) {
@@ -72,10 +67,8 @@ void writeDevice(JsonWriter& w, const events::DeviceRecord& d) {
     w.field("weight", rounded(e.weight));
     w.field("count", e.count);
     if (e.flow_id != 0) w.field("flow_id", e.flow_id);
-    w.key("first_seen");
-    appendQuoted(w.rawValue(), e.first_seen);
-    w.key("last_seen");
-    appendQuoted(w.rawValue(), e.last_seen);
+    timeField(w, "first_seen", e.first_seen);
+    timeField(w, "last_seen", e.last_seen);
     w.endObject();
   }
   w.endArray();

@@ -10,10 +10,8 @@ void writeEveBody(JsonWriter& w, const events::FlowRecord& f) {
   w.field("pkts_toclient", f.pkts_toclient);
   w.field("bytes_toserver", f.bytes_toserver);
   w.field("bytes_toclient", f.bytes_toclient);
-  w.key("start");
-  appendQuoted(w.rawValue(), f.start);
-  w.key("end");
-  appendQuoted(w.rawValue(), f.end);
+  timeField(w, "start", f.start);
+  timeField(w, "end", f.end);
   w.field("age", (f.end - f.start).ns / Timestamp::kNsPerSec);
   w.field("state", f.state);
   w.field("reason", f.reason);

@@ -1,11 +1,14 @@
 #include "privacy/phi_tokenizer.h"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sys/stat.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 namespace medtap::privacy {
 namespace {
@@ -60,6 +63,34 @@ TEST(PhiTokenizer, RefusesAWorldReadableOrShortSecret) {
   ASSERT_FALSE(short_secret.ok());
   EXPECT_NE(short_secret.error().find("expected 32 bytes"), std::string::npos);
   std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace medtap::privacy
+
+namespace medtap::privacy {
+namespace {
+
+// The precomputed key schedule gives exactly OpenSSL's one-shot HMAC-SHA-256 (RFC 2104), keyed
+// as withSecret keys it (SHA-256 of the test secret), over the normalised value.
+TEST(PhiTokenizerHmac, EqualsOpenSslOneShotHmac) {
+  const std::string secret = "golden-test-secret";
+  uint8_t key[EVP_MAX_MD_SIZE];
+  unsigned int key_len = 0;
+  EVP_Digest(secret.data(), secret.size(), key, &key_len, EVP_sha256(), nullptr);
+  const PhiTokenizer phi = PhiTokenizer::withSecret(secret);
+  const PhiTokenizer copy = phi;  // copies share the schedule
+  for (const std::string& value :
+       std::vector<std::string>{"DOE^JOHN", "123456789", "19700101", std::string(300, 'X'), "A"}) {
+    uint8_t mac[EVP_MAX_MD_SIZE];
+    unsigned int mac_len = 0;
+    HMAC(EVP_sha256(), key, static_cast<int>(key_len),
+         reinterpret_cast<const uint8_t*>(value.data()), value.size(), mac, &mac_len);
+    char hex[17];
+    for (int i = 0; i < 8; ++i) std::snprintf(hex + 2 * i, 3, "%02x", mac[i]);
+    EXPECT_EQ(phi.token(value), std::string("pt_") + hex) << value;
+    EXPECT_EQ(copy.token(value), phi.token(value));
+  }
 }
 
 }  // namespace
