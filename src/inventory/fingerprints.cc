@@ -142,7 +142,7 @@ Result<FingerprintDb> FingerprintDb::load(const std::vector<RuleFile>& files) {
       problems.push_back(file.name + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
       continue;
     }
-    const YAML::Node rules = root["rules"];
+    const YAML::Node rules = root.IsMap() ? root["rules"] : YAML::Node{};
     if (!rules || !rules.IsSequence()) {
       problems.push_back(file.name + ": no `rules:` list");
       continue;

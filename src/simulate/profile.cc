@@ -255,14 +255,17 @@ std::vector<const DeviceProfile*> ProfileSet::withRole(const std::string& role) 
 Result<ProfileSet> loadProfiles(const std::vector<ProfileFile>& files) {
   ProfileSet set;
   bool have_ward = false;
+  std::string current;  // the file being read, for a YAML error thrown deep in a parse
   try {
     for (const auto& [name, text] : files) {
+      current = name;
       YAML::Node root;
       try {
         root = YAML::Load(text);
       } catch (const YAML::Exception& e) {
         fail(name, std::string("YAML error: ") + e.what());
       }
+      if (!root.IsMap()) fail(name, "not a YAML mapping of profile fields");
       if (name == "ward.yaml") {
         parseWard(root, name, set.ward);
         have_ward = true;
@@ -313,6 +316,9 @@ Result<ProfileSet> loadProfiles(const std::vector<ProfileFile>& files) {
     }
   } catch (const ProfileError& e) {
     return Error{e.message};
+  } catch (const YAML::Exception& e) {
+    // A node of the wrong kind (a list where a mapping belongs) throws from deep in a parse.
+    return Error{current + ": " + e.what()};
   }
   return set;
 }
