@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "detect/alert_builder.h"
+#include "events/ends.h"
 
 namespace medtap::detect {
 
@@ -78,10 +79,10 @@ std::string_view contecHostName(const IpAddress& ip) {
 void ContecDetector::emit(const events::Event& e) {
   if (!e.flow) return;
   const auto& f = *e.flow;
-  const bool orig = sentByOriginator(e);
-  const IpAddress& sender = orig ? f.src_ip : f.dest_ip;
-  const IpAddress& receiver = orig ? f.dest_ip : f.src_ip;
-  const uint16_t port = orig ? f.dest_port : f.src_port;
+  const events::Ends ends = events::endsOf(e);
+  const IpAddress& sender = ends.sender.ip;
+  const IpAddress& receiver = ends.receiver.ip;
+  const uint16_t port = ends.receiver.port;
   std::visit(
       [&](const auto& body) {
         using T = std::decay_t<decltype(body)>;

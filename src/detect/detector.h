@@ -77,9 +77,4 @@ class Candidates {
 
 bool inAny(const std::vector<IpNetwork>& nets, const IpAddress& ip);
 
-// The ends of an event's flow: the side that sent the bytes the event describes, and the other.
-inline bool sentByOriginator(const events::Event& e) {
-  return e.direction != events::Direction::ToClient;
-}
-
 }  // namespace medtap::detect

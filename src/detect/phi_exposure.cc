@@ -4,6 +4,7 @@
 
 #include "detect/alert_builder.h"
 #include "detect/contec.h"
+#include "events/ends.h"
 
 namespace medtap::detect {
 
@@ -15,11 +16,10 @@ enum Kind { kHl7, kDicom, kContec };
 
 void PhiExposureDetector::emit(const events::Event& e) {
   if (!e.flow) return;
-  const auto& f = *e.flow;
-  const bool orig = sentByOriginator(e);
-  const IpAddress& sender = orig ? f.src_ip : f.dest_ip;
-  const IpAddress& receiver = orig ? f.dest_ip : f.src_ip;
-  const uint16_t port = orig ? f.dest_port : f.src_port;
+  const events::Ends ends = events::endsOf(e);
+  const IpAddress& sender = ends.sender.ip;
+  const IpAddress& receiver = ends.receiver.ip;
+  const uint16_t port = ends.receiver.port;
   // Inside the site, or the Contec network (its own alerts): nothing to decide later.
   if (inAny(options_.site_networks, receiver) || contecNetwork().contains(receiver)) return;
   std::visit(

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <variant>
 
+#include "events/ends.h"
 #include "inventory/facts.h"
 
 namespace medtap::inventory {
@@ -84,18 +85,9 @@ void Observations::merge(const Observations& other) {
 
 namespace {
 
-// The two ends of an event's flow, sender first: the side whose bytes the event describes.
-struct Ends {
-  EndpointKey sender, receiver;
-  uint16_t receiver_port = 0;
-  bool sender_is_originator = true;
-};
-
-Ends endsOf(const events::Event& e) {
-  const auto& f = *e.flow;
-  EndpointKey orig{f.src_ip, f.src_mac}, resp{f.dest_ip, f.dest_mac};
-  if (e.direction == events::Direction::ToClient) return Ends{resp, orig, f.src_port, false};
-  return Ends{orig, resp, f.dest_port, true};
+// The endpoint one end of a flow stands for: its address with the MAC it was seen with.
+EndpointKey keyOf(const events::FlowEnd& end) {
+  return EndpointKey{end.ip, end.mac};
 }
 
 // 0.0.0.0 and :: (a DHCP client before its lease) name no device: the endpoint is its MAC.
@@ -192,32 +184,33 @@ void Observer::emit(const events::Event& event) {
           }
         } else if constexpr (std::is_same_v<T, events::Hl7Message>) {
           if (!event.flow) return;
-          const Ends ends = endsOf(event);
+          const events::Ends ends = events::endsOf(event);
+          const EndpointKey sender = keyOf(ends.sender), receiver = keyOf(ends.receiver);
           if (!body.sending_application.empty()) {
-            obs.add(ends.sender, fact::kHl7SendingApplication, body.sending_application, ts,
-                    flow_id);
+            obs.add(sender, fact::kHl7SendingApplication, body.sending_application, ts, flow_id);
           }
           if (!body.sending_facility.empty()) {
-            obs.add(ends.sender, fact::kHl7SendingFacility, body.sending_facility, ts, flow_id);
+            obs.add(sender, fact::kHl7SendingFacility, body.sending_facility, ts, flow_id);
           }
-          if (!body.version.empty()) obs.add(ends.sender, fact::kHl7Version, body.version, ts);
-          for (const auto& d : body.devices) obs.add(ends.sender, fact::kHl7Device, d.id, ts);
+          if (!body.version.empty()) obs.add(sender, fact::kHl7Version, body.version, ts);
+          for (const auto& d : body.devices) obs.add(sender, fact::kHl7Device, d.id, ts);
           const bool is_ack = body.message_type.rfind("ACK", 0) == 0;
           if (is_ack) return;
-          obs.add(ends.sender, fact::kHl7SendsTo, peer(ends.receiver), ts, flow_id);
-          obs.add(ends.receiver, fact::kHl7ReceivesFrom, peer(ends.sender), ts, flow_id);
+          obs.add(sender, fact::kHl7SendsTo, peer(receiver), ts, flow_id);
+          obs.add(receiver, fact::kHl7ReceivesFrom, peer(sender), ts, flow_id);
           if (ends.sender_is_originator) {
-            obs.add(ends.sender, fact::kHl7ToPort, std::to_string(ends.receiver_port), ts, flow_id);
+            obs.add(sender, fact::kHl7ToPort, std::to_string(ends.receiver.port), ts, flow_id);
           }
           if (!body.observations.empty()) {
-            obs.add(ends.sender, fact::kHl7ObservationsTo, peer(ends.receiver), ts, flow_id);
-            obs.add(ends.receiver, fact::kHl7ObservationsFrom, peer(ends.sender), ts, flow_id);
+            obs.add(sender, fact::kHl7ObservationsTo, peer(receiver), ts, flow_id);
+            obs.add(receiver, fact::kHl7ObservationsFrom, peer(sender), ts, flow_id);
           }
         } else if constexpr (std::is_same_v<T, events::ContecCmsBlock>) {
           if (!event.flow) return;
-          const Ends ends = endsOf(event);
-          obs.add(ends.sender, fact::kContecStreamTo, peer(ends.receiver), ts, flow_id);
-          obs.add(ends.receiver, fact::kContecStreamFrom, peer(ends.sender), ts, flow_id);
+          const events::Ends ends = events::endsOf(event);
+          const EndpointKey sender = keyOf(ends.sender), receiver = keyOf(ends.receiver);
+          obs.add(sender, fact::kContecStreamTo, peer(receiver), ts, flow_id);
+          obs.add(receiver, fact::kContecStreamFrom, peer(sender), ts, flow_id);
         } else if constexpr (std::is_same_v<T, events::RpcTransaction>) {
           if (!event.flow) return;
           const auto& f = *event.flow;
@@ -231,29 +224,30 @@ void Observer::emit(const events::Event& event) {
           }
         } else if constexpr (std::is_same_v<T, events::DicomMessage>) {
           if (!event.flow) return;
-          const Ends ends = endsOf(event);
+          const events::Ends ends = events::endsOf(event);
+          const EndpointKey sender = keyOf(ends.sender), receiver = keyOf(ends.receiver);
           if (!body.implementation_class_uid.empty()) {
-            obs.add(ends.sender, fact::kDicomImplementationClassUid, body.implementation_class_uid,
-                    ts, flow_id);
+            obs.add(sender, fact::kDicomImplementationClassUid, body.implementation_class_uid, ts,
+                    flow_id);
           }
           if (!body.implementation_version_name.empty()) {
-            obs.add(ends.sender, fact::kDicomImplementationVersionName,
-                    body.implementation_version_name, ts, flow_id);
+            obs.add(sender, fact::kDicomImplementationVersionName, body.implementation_version_name,
+                    ts, flow_id);
           }
           if (body.pdu == "A-ASSOCIATE-RQ") {
             if (!body.calling_ae.empty()) {
-              obs.add(ends.sender, fact::kDicomAeTitle, body.calling_ae, ts, flow_id);
+              obs.add(sender, fact::kDicomAeTitle, body.calling_ae, ts, flow_id);
             }
             if (!body.called_ae.empty()) {
-              obs.add(ends.receiver, fact::kDicomAeTitle, body.called_ae, ts, flow_id);
+              obs.add(receiver, fact::kDicomAeTitle, body.called_ae, ts, flow_id);
             }
           }
           if (body.command == "C-STORE-RQ") {
-            obs.add(ends.sender, fact::kDicomStoreTo, peer(ends.receiver), ts, flow_id);
-            obs.add(ends.receiver, fact::kDicomStoreFrom, peer(ends.sender), ts, flow_id);
+            obs.add(sender, fact::kDicomStoreTo, peer(receiver), ts, flow_id);
+            obs.add(receiver, fact::kDicomStoreFrom, peer(sender), ts, flow_id);
           } else if (body.command == "C-FIND-RQ" || body.command == "C-MOVE-RQ" ||
                      body.command == "C-GET-RQ") {
-            obs.add(ends.sender, fact::kDicomQueryTo, peer(ends.receiver), ts, flow_id);
+            obs.add(sender, fact::kDicomQueryTo, peer(receiver), ts, flow_id);
           }
         } else if constexpr (std::is_same_v<T, events::HttpTransaction>) {
           if (!event.flow) return;
