@@ -1,5 +1,6 @@
 #include "inventory/fingerprints.h"
 
+#include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -61,8 +62,10 @@ constexpr std::array<std::string_view, 28> kMatchableSources = {
     fact::kBehavior,
     fact::kAddress};
 
-// std::regex compiles and matches by recursion: a bounded pattern keeps its depth bounded.
+// Rules are short; a bound keeps a compiled pattern small.
 constexpr size_t kMaxPatternBytes = 256;
+// Memory RE2 may use for one compiled pattern (its default is 8 MiB).
+constexpr int64_t kMaxPatternMemory = 1 << 20;
 
 std::string where(const RuleFile& f, const YAML::Node& n) {
   return f.name + ":" + std::to_string(n.Mark().line + 1);
@@ -125,6 +128,19 @@ void parseExamples(const YAML::Node& list, const RuleFile& file, Rule& rule,
 }
 
 }  // namespace
+
+bool Condition::search(std::string_view value, std::vector<std::string>* groups) const {
+  if (!regex) return false;
+  const int n = groups == nullptr ? 0 : 1 + regex->NumberOfCapturingGroups();
+  std::vector<re2::StringPiece> found(static_cast<size_t>(n));
+  const re2::StringPiece text(value.data(), value.size());
+  if (!regex->Match(text, 0, text.size(), RE2::UNANCHORED, found.data(), n)) return false;
+  if (groups != nullptr) {
+    groups->clear();
+    for (const auto& g : found) groups->emplace_back(g.data() == nullptr ? "" : g.as_string());
+  }
+  return true;
+}
 
 bool isDeviceClass(std::string_view c) {
   return std::find(kDeviceClasses.begin(), kDeviceClasses.end(), c) != kDeviceClasses.end();
@@ -190,13 +206,19 @@ Result<FingerprintDb> FingerprintDb::load(const std::vector<RuleFile>& files) {
                                std::to_string(kMaxPatternBytes) + " bytes");
             continue;
           }
-          try {
-            c.regex = std::regex(c.pattern,
-                                 std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
-          } catch (const std::regex_error& e) {
-            problems.push_back(at + ": " + r.id + ": bad pattern '" + c.pattern + "': " + e.what());
+          RE2::Options options;
+          // Facts are bytes off the wire, not always UTF-8; a UTF-8 pattern still matches itself.
+          options.set_encoding(RE2::Options::EncodingLatin1);
+          options.set_case_sensitive(false);
+          options.set_log_errors(false);
+          options.set_max_mem(kMaxPatternMemory);
+          auto re = std::make_shared<const RE2>(c.pattern, options);
+          if (!re->ok()) {
+            problems.push_back(at + ": " + r.id + ": bad pattern '" + c.pattern +
+                               "': " + re->error());
             continue;
           }
+          c.regex = std::move(re);
           r.when.push_back(std::move(c));
         }
         if (const YAML::Node examples = n["examples"]) parseExamples(examples, file, r, problems);

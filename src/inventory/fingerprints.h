@@ -4,7 +4,7 @@
 //
 //   - id: contec-cms8000-hl7-application
 //     description: CMS8000 monitors name themselves in MSH-3.
-//     when: {hl7.sending_application: '^CMS8000'}     # every condition must hold (regex, any case)
+//     when: {hl7.sending_application: '^CMS8000'}     # every condition must hold (RE2, any case)
 //     vendor: Contec Medical Systems
 //     model: CMS8000
 //     class: patient-monitor
@@ -17,13 +17,17 @@
 //                                                     #   rule wins on purpose
 #pragma once
 
-#include <regex>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "core/result.h"
+
+namespace re2 {
+class RE2;
+}
 
 namespace medtap::inventory {
 
@@ -33,9 +37,14 @@ struct RuleFile {
 };
 
 struct Condition {
-  std::string source;  // a fact source: "hl7.sending_application", "behavior", "oui", ...
-  std::string pattern;
-  std::regex regex;  // ECMAScript, case-insensitive, searched anywhere in the value
+  std::string source;   // a fact source: "hl7.sending_application", "behavior", "oui", ...
+  std::string pattern;  // RE2 syntax, case-insensitive, searched anywhere in the value
+  std::shared_ptr<const re2::RE2> regex;
+
+  // Whether the pattern occurs in `value`; `groups` (when given) gets the capture groups, [0]
+  // the whole match. RE2 matches in time linear in the value, whatever the pattern: a site's
+  // own rule cannot stall the inventory.
+  bool search(std::string_view value, std::vector<std::string>* groups = nullptr) const;
 };
 
 // One fact set that must make its rule fire (tests/unit/inventory/fingerprints_test.cc). The

@@ -178,11 +178,11 @@ struct Matched {
 
 // The value of `source` that the condition matches first, with its capture groups.
 const std::pair<const std::string, FactStats>* firstMatch(const Building& b, const Condition& c,
-                                                          std::smatch& m) {
+                                                          std::vector<std::string>& groups) {
   const auto* values = b.of(c.source);
   if (values == nullptr) return nullptr;
   for (const auto& entry : *values) {
-    if (std::regex_search(entry.first, m, c.regex)) return &entry;
+    if (c.search(entry.first, &groups)) return &entry;
   }
   return nullptr;
 }
@@ -230,7 +230,7 @@ events::DeviceRecord identify(const std::string& id, Building& b, const Fingerpr
     Matched m{&rule, {}, {}};
     bool all = true;
     for (size_t i = 0; i < rule.when.size() && all; ++i) {
-      std::smatch groups;
+      std::vector<std::string> groups;
       const auto* hit = firstMatch(b, rule.when[i], groups);
       if (hit == nullptr) {
         all = false;
@@ -242,7 +242,7 @@ events::DeviceRecord identify(const std::string& id, Building& b, const Fingerpr
         for (size_t g = groups.size(); g-- > 1;) {
           const std::string ref = "$" + std::to_string(g);
           for (size_t at; (at = m.firmware.find(ref)) != std::string::npos;) {
-            m.firmware.replace(at, ref.size(), groups[g].str());
+            m.firmware.replace(at, ref.size(), groups[g]);
           }
         }
       }

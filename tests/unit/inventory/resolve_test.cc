@@ -194,6 +194,27 @@ rules:
   EXPECT_NE(db.error().find("bad pattern"), std::string::npos);
 }
 
+// A pattern that makes a backtracking matcher take exponential time on a value written for it
+// (std::regex needs about 2^40 steps here) is matched by RE2 at once; a capture group still
+// gives the firmware, and matching ignores case.
+TEST(FingerprintMatch, NestedRepetitionIsLinearAndGroupsCapture) {
+  auto db = FingerprintDb::load({{"site.yaml", R"(
+rules:
+  - {id: slow, when: {dhcp.vendor_class: '^(a+)+$'}, vendor: Slow, weight: 0.5}
+  - {id: fw, when: {hl7.sending_application: '^cms8000 v([0-9.]+)'}, firmware: '$1',
+     vendor: Contec, weight: 0.9}
+)"}});
+  ASSERT_TRUE(db) << db.error();
+  const Condition& slow = db->rules()[0].when[0];
+  EXPECT_FALSE(slow.search(std::string(40, 'a') + "!"));
+  EXPECT_TRUE(slow.search(std::string(40, 'A')));
+  std::vector<std::string> groups;
+  ASSERT_TRUE(db->rules()[1].when[0].search("CMS8000 V2.0.6^x", &groups));
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[1], "2.0.6");
+  EXPECT_FALSE(db->rules()[1].when[0].search(std::string("\xff\x00CMS8000 v1", 12)));
+}
+
 events::Event flowEvent(const char* src, const char* src_mac, const char* dst, const char* dst_mac,
                         uint16_t port) {
   events::FlowRef ref;
