@@ -2,12 +2,11 @@
 
 namespace medtap::detect {
 
-DeviceIndex::DeviceIndex(const std::vector<events::DeviceRecord>& devices) {
-  for (const auto& d : devices) {
+DeviceIndex::DeviceIndex(std::vector<events::DeviceRecord> devices) : devices_(std::move(devices)) {
+  for (const auto& d : devices_) {
     for (const auto& a : d.addresses) {
-      // An address that moved belongs to each device that held it; the one seen last wins.
-      auto [it, added] = by_ip_.try_emplace(a.ip, AddressInfo{d.id, d.device_class, a.locality});
-      if (!added) it->second = AddressInfo{d.id, d.device_class, a.locality};
+      // An address that moved belongs to each device that held it; the one listed last wins.
+      by_ip_.insert_or_assign(a.ip, AddressInfo{d.id, d.device_class, a.locality, &d});
     }
   }
 }

@@ -50,6 +50,23 @@ events::DeviceRecord device(const char* id, const char* addr, std::string_view l
   return d;
 }
 
+// An address that moved to another device belongs to the one listed last; the index hands out
+// the whole record (tags, vendor) and keeps it valid when the index is moved.
+TEST(DeviceIndexTest, AnAddressBelongsToTheDeviceListedLastAndCarriesItsRecord) {
+  auto old_holder = device("mac:00:00:00:00:00:01", "10.1.2.3", "local", "workstation");
+  auto monitor = device("mac:00:00:00:00:00:02", "10.1.2.3", "local", "patient-monitor");
+  monitor.tags = {"cms8000-family"};
+  DeviceIndex built({old_holder, monitor});
+  const DeviceIndex index = std::move(built);
+  const AddressInfo* info = index.find(ip("10.1.2.3"));
+  ASSERT_NE(info, nullptr);
+  EXPECT_EQ(info->device_id, "mac:00:00:00:00:00:02");
+  ASSERT_NE(info->device, nullptr);
+  EXPECT_EQ(info->device->tags, std::vector<std::string>{"cms8000-family"});
+  EXPECT_EQ(index.devices().size(), 2u);
+  EXPECT_EQ(index.find(ip("10.1.2.4")), nullptr);
+}
+
 events::Event contecPatientRecord(const char* src, const char* dst, int64_t sec) {
   events::ContecCmsBlock b;
   b.block_name = "patient_record";
