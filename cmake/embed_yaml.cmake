@@ -2,8 +2,18 @@
 # binary needs no data files at run time (data/simulate profiles, data/fingerprints rules). Run at
 # build time:
 #   cmake -DROOT=<data folder> -DOUT=<file.cc> -DHEADER=<include> -DNAMESPACE=<ns>
-#         -DFUNCTION=<name> -DTYPE=<struct {name, text}> -P embed_yaml.cmake
-file(GLOB_RECURSE yaml_files RELATIVE ${ROOT} ${ROOT}/*.yaml)
+#         -DFUNCTION=<name> -DTYPE=<struct {name, text}> [-DPATTERNS=*.yaml,*.json]
+#         -P embed_yaml.cmake
+# PATTERNS: which files, comma-separated (default *.yaml); a JSON file embeds the same way.
+if(NOT DEFINED PATTERNS)
+  set(PATTERNS "*.yaml")
+endif()
+string(REPLACE "," ";" patterns "${PATTERNS}")
+set(yaml_files)
+foreach(pattern ${patterns})
+  file(GLOB_RECURSE found RELATIVE ${ROOT} ${ROOT}/${pattern})
+  list(APPEND yaml_files ${found})
+endforeach()
 list(SORT yaml_files)
 set(text "// Generated from ${ROOT} by cmake/embed_yaml.cmake. Do not edit.\n")
 string(APPEND text "#include \"${HEADER}\"\n\nnamespace ${NAMESPACE} {\n\n")

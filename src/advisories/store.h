@@ -1,0 +1,45 @@
+// The advisories' part of medtap.db (SQLite): the CSAF documents imported with `medtap advisories
+// import`, one row per advisory id, kept as the document's own JSON so that a newer medtap reads
+// more of them without a migration. Its own table in the inventory's file, apart from the
+// inventory's tables (src/inventory/store.h).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "advisories/csaf.h"
+#include "core/result.h"
+
+namespace medtap::advisories {
+
+enum class PutOutcome { Added, Updated, Unchanged, Older };
+std::string_view outcomeName(PutOutcome o);
+
+class AdvisoryStore {
+ public:
+  // Opens or creates the database file and the advisories table. Error: one line.
+  static Result<std::unique_ptr<AdvisoryStore>> open(const std::string& path);
+  ~AdvisoryStore();
+  AdvisoryStore(const AdvisoryStore&) = delete;
+  AdvisoryStore& operator=(const AdvisoryStore&) = delete;
+
+  // Stores a parsed advisory and its text. A revision older than the stored one is kept out.
+  Result<PutOutcome> put(const Advisory& a, std::string_view csaf_text);
+  // Every stored advisory, parsed again (those that no longer parse are skipped with a warning
+  // in `warnings`).
+  Result<std::vector<Advisory>> load(std::vector<std::string>* warnings = nullptr) const;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  AdvisoryStore(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
+  Status exec(const char* sql);
+
+  std::string path_;
+  sqlite3* db_;
+};
+
+}  // namespace medtap::advisories
