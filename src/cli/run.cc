@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "intel/pack.h"
 #include "sinks/eve_body.h"
 
 namespace medtap::cli {
@@ -55,6 +56,9 @@ void addRunOptions(CLI::App& command, RunOptions& options) {
   command.add_option("--max-flows", options.max_flows, "flows held at once (flow.max_flows)");
   command.add_option("--db", options.database,
                      "inventory store, merged across runs (inventory.database)");
+  command.add_option("--intel", options.intel_files,
+                     "threat-intelligence pack (Zeek intel, CSV, STIX 2.1); repeatable (added to "
+                     "detect.intel_files)");
 }
 
 Result<config::Config> effectiveConfig(const RunOptions& options) {
@@ -84,12 +88,21 @@ Result<config::Config> effectiveConfig(const RunOptions& options) {
   if (!options.database.empty()) {
     if (auto s = set("inventory.database", options.database); !s) return Error{s.error()};
   }
+  if (!options.intel_files.empty()) {
+    // Added to the file's packs, not replacing them. Not through setConfigValue: its list form
+    // is comma-separated, and a path may hold a comma. The packs are checked when loaded.
+    auto& files = cfg.detect.intel_files;
+    files.insert(files.end(), options.intel_files.begin(), options.intel_files.end());
+  }
   auto problems = config::checkConsistency(cfg);
   if (!problems.empty()) return Error{problems.front()};
   return cfg;
 }
 
 Result<std::unique_ptr<Run>> Run::start(const config::Config& config) {
+  // The packs first: a bad one stops the run before anything is written.
+  auto intel = loadIntelPacks(config.detect.intel_files);
+  if (!intel) return Error{intel.error()};
   const std::string& dir = config.outputs.directory;
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -115,9 +128,23 @@ Result<std::unique_ptr<Run>> Run::start(const config::Config& config) {
   options.dispatcher = config.dispatcher;
   auto run = std::unique_ptr<Run>(
       new Run(dir, std::move(eve.value()), std::move(inventory.value()), std::move(store.value()),
-              detect::DetectOptions{config.site.home_networks}, options, phi.value()));
+              detect::DetectOptions{config.site.home_networks, std::move(intel.value())}, options,
+              phi.value()));
   run->inventory_interval_ = config.inventory.update_interval;
   return run;
+}
+
+Result<std::shared_ptr<const intel::IndicatorSet>> loadIntelPacks(
+    const std::vector<std::string>& files) {
+  auto set = std::make_shared<intel::IndicatorSet>();
+  for (const std::string& file : files) {
+    auto report = intel::loadPackFile(file, *set);
+    if (!report) return Error{report.error()};
+    if (!report->warning.empty()) {
+      std::fprintf(stderr, "medtap: warning: %s\n", report->warning.c_str());
+    }
+  }
+  return std::shared_ptr<const intel::IndicatorSet>(std::move(set));
 }
 
 std::string databasePath(const config::Config& config) {

@@ -27,12 +27,18 @@ struct RunOptions {
   std::vector<std::string> home_networks;  // --home-net (replaces site.home_networks)
   std::optional<size_t> max_flows;         // --max-flows
   std::string database;                    // --db (inventory.database)
+  std::vector<std::string> intel_files;    // --intel (added to detect.intel_files)
 };
 
 void addRunOptions(CLI::App& command, RunOptions& options);
 
 // The configuration file (if any) with the flags applied. Error: one line.
 Result<config::Config> effectiveConfig(const RunOptions& options);
+
+// Every pack of detect.intel_files in one set; a warning line on stderr for each pack with
+// indicators medtap skipped. Error: the first pack that does not load, one line.
+Result<std::shared_ptr<const intel::IndicatorSet>> loadIntelPacks(
+    const std::vector<std::string>& files);
 
 // inventory.database: a plain name inside outputs.directory, or a path as it is.
 std::string databasePath(const config::Config& config);

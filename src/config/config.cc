@@ -73,6 +73,8 @@ std::string_view expectedValue(ValueKind kind) {
       return "a filter expression";
     case ValueKind::NetworkList:
       return "a list of CIDR networks such as [10.0.0.0/8]";
+    case ValueKind::PathList:
+      return "a list of file paths such as [/etc/medtap/feed.intel]";
   }
   return "a value";
 }
@@ -285,6 +287,10 @@ class Loader {
       applyNetworkList(spec, key_place, value);
       return;
     }
+    if (spec.kind == ValueKind::PathList) {
+      applyPathList(spec, key_place, value);
+      return;
+    }
     if (value.IsNull()) {
       bool text = spec.kind == ValueKind::Text || spec.kind == ValueKind::FileName ||
                   spec.kind == ValueKind::BpfFilter;
@@ -332,6 +338,27 @@ class Loader {
     }
     if (!all_good) return;
     if (auto r = applyNetworks(spec, std::move(networks), config_); !r) {
+      addError(placeOf(value), path + ": " + r.error());
+    }
+  }
+
+  void applyPathList(const KeySpec& spec, Place key_place, const YAML::Node& value) {
+    std::string path(spec.path);
+    if (!value.IsSequence()) {
+      Place place = value.IsNull() ? key_place : placeOf(value);
+      addError(place, path + ": expected " + std::string(expectedValue(spec.kind)) + ", got " +
+                          describeNode(value));
+      return;
+    }
+    std::vector<std::string> paths;
+    for (const YAML::Node& item : value) {
+      if (!item.IsScalar()) {
+        addError(placeOf(item), path + ": expected a file path, got " + describeNode(item));
+        return;
+      }
+      paths.push_back(item.Scalar());
+    }
+    if (auto r = applyPaths(spec, std::move(paths), config_); !r) {
       addError(placeOf(value), path + ": " + r.error());
     }
   }

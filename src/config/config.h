@@ -63,6 +63,12 @@ struct InventoryConfig {
   Duration update_interval = Duration::seconds(300);
 };
 
+struct DetectConfig {
+  // Threat-intelligence packs (docs/DETECTIONS.md "Threat intelligence"): Zeek intel, CSV or
+  // STIX 2.1 files, each read whole at start-up; one that does not load stops the run.
+  std::vector<std::string> intel_files;
+};
+
 struct Config {
   SiteConfig site;
   capture::FileSourceLimits file_limits;
@@ -77,6 +83,7 @@ struct Config {
   analyzers::DispatcherLimits dispatcher;
   OutputConfig outputs;
   InventoryConfig inventory;
+  DetectConfig detect;
 };
 
 // One problem in a configuration. line and column are 1-based; 0 when the problem is not tied to

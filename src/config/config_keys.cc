@@ -27,6 +27,8 @@ constexpr int64_t kDay = 24 * kHour;
 constexpr int64_t kMaxTextLength = 4096;
 // home_networks entries; the list is searched per event, and a site has a handful of blocks.
 constexpr int64_t kMaxHomeNetworks = 1024;
+// detect.intel_files entries; a site has a few feeds, each pack holds many indicators.
+constexpr int64_t kMaxIntelFiles = 64;
 // The smallest Ethernet frame; a record limit below it would refuse every packet.
 constexpr int64_t kMinRecordBytes = 64;
 // The file reader holds one record at a time; 16 MiB is above any link type medtap decodes.
@@ -151,6 +153,10 @@ const KeySpec kKeys[] = {
     {"inventory.update_interval", K::Duration, kMinute, 7 * kDay,
      "Packet time between two updates of the inventory during a run.",
      [](Config& c) -> FieldRef { return &c.inventory.update_interval; }},
+
+    {"detect.intel_files", K::PathList, 0, kMaxIntelFiles,
+     "Threat-intelligence packs (Zeek intel, CSV, STIX 2.1) matched by signature 9000301.",
+     [](Config& c) -> FieldRef { return &c.detect.intel_files; }},
 };
 
 std::string formatBound(ValueKind kind, int64_t v) {
@@ -263,6 +269,8 @@ std::string_view kindName(ValueKind kind) {
       return "bpf filter";
     case ValueKind::NetworkList:
       return "list of CIDR networks";
+    case ValueKind::PathList:
+      return "list of paths";
   }
   return "?";
 }
@@ -299,6 +307,14 @@ std::string formatValue(const KeySpec& key, const Config& config) {
       for (const IpNetwork& n : *std::get<std::vector<IpNetwork>*>(field)) {
         if (out.size() > 1) out += ", ";
         out += n.toString();
+      }
+      return out + "]";
+    }
+    case ValueKind::PathList: {
+      std::string out = "[";
+      for (const std::string& p : *std::get<std::vector<std::string>*>(field)) {
+        if (out.size() > 1) out += ", ";
+        out += formatText(p);
       }
       return out + "]";
     }
@@ -371,6 +387,20 @@ Status applyText(const KeySpec& key, std::string_view text, Config& config) {
       }
       return applyNetworks(key, std::move(networks), config);
     }
+    case ValueKind::PathList: {
+      // Comma-separated, for a flag: a path holding a comma is written in the file instead.
+      std::vector<std::string> paths;
+      std::string_view rest = trimmed(text);
+      if (!rest.empty() && rest.front() == '[' && rest.back() == ']') {
+        rest = trimmed(rest.substr(1, rest.size() - 2));
+      }
+      while (!rest.empty()) {
+        size_t comma = rest.find(',');
+        paths.emplace_back(trimmed(rest.substr(0, comma)));
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      }
+      return applyPaths(key, std::move(paths), config);
+    }
   }
   return Error{"unsupported key type"};
 }
@@ -381,6 +411,22 @@ Status applyNetworks(const KeySpec& key, std::vector<IpNetwork> networks, Config
     return Error{"has " + std::to_string(count) + " networks; allowed " + rangeText(key)};
   }
   *std::get<std::vector<IpNetwork>*>(key.field(config)) = std::move(networks);
+  return Ok{};
+}
+
+Status applyPaths(const KeySpec& key, std::vector<std::string> paths, Config& config) {
+  auto count = static_cast<int64_t>(paths.size());
+  if (count < key.min || count > key.max) {
+    return Error{"has " + std::to_string(count) + " paths; allowed " + rangeText(key)};
+  }
+  for (const std::string& p : paths) {
+    if (p.empty()) return Error{"an empty path"};
+    if (static_cast<int64_t>(p.size()) > kMaxTextLength) {
+      return Error{"a path longer than " + std::to_string(kMaxTextLength) + " characters"};
+    }
+    if (p.find('\0') != std::string::npos) return Error{"a path with a NUL byte"};
+  }
+  *std::get<std::vector<std::string>*>(key.field(config)) = std::move(paths);
   return Ok{};
 }
 

@@ -24,14 +24,15 @@ enum class ValueKind : uint8_t {
   FileName,     // a file name without a folder ("eve.json"); min/max bound its length
   BpfFilter,    // string checked by libpcap's filter compiler; max bounds its length
   NetworkList,  // list of CIDR networks; max bounds the entries
+  PathList,     // list of file paths; max bounds the entries
 };
 
 std::string_view kindName(ValueKind kind);
 
 // The field a key sets. Integer fields of several widths share Count and Size: the key's range
 // keeps the value within the field's type (checked by a unit test).
-using FieldRef =
-    std::variant<uint32_t*, int*, size_t*, bool*, std::string*, Duration*, std::vector<IpNetwork>*>;
+using FieldRef = std::variant<uint32_t*, int*, size_t*, bool*, std::string*, Duration*,
+                              std::vector<IpNetwork>*, std::vector<std::string>*>;
 
 struct KeySpec {
   std::string_view path;  // dotted: "flow.timeouts.tcp_new"
@@ -60,5 +61,7 @@ Status applyText(const KeySpec& key, std::string_view text, Config& config);
 // Checks a value already parsed against the key's range and sets the field (what applyText does
 // after parsing; the YAML loader parses lists itself).
 Status applyNetworks(const KeySpec& key, std::vector<IpNetwork> networks, Config& config);
+// The same for a PathList: each path non-empty, at most 4096 characters.
+Status applyPaths(const KeySpec& key, std::vector<std::string> paths, Config& config);
 
 }  // namespace medtap::config

@@ -4,6 +4,7 @@
 
 #include "detect/alert_builder.h"
 #include "events/ends.h"
+#include "intel/builtin.h"
 
 namespace medtap::detect {
 
@@ -59,21 +60,22 @@ bool isMedical(const std::string& device_class) {
 
 }  // namespace
 
+// Both from the built-in pack (data/intel/contec-icsma-25-030-01.intel): its one network, and the
+// name of the most specific indicator holding an address.
 const IpNetwork& contecNetwork() {
-  static const IpNetwork net = *IpNetwork::parse("202.114.4.0/24");
+  static const IpNetwork net = [] {
+    for (const intel::Indicator& i : intel::contecPack().indicators()) {
+      if (i.type == intel::IndicatorType::Subnet) return *IpNetwork::parse(i.value);
+    }
+    return IpNetwork{};
+  }();
   return net;
 }
 
 std::string_view contecHostName(const IpAddress& ip) {
   if (!contecNetwork().contains(ip)) return "";
-  switch (ip.v4HostOrder() & 0xff) {
-    case 119:
-      return "Contec default CMS server (central station), hard-coded NFS server";
-    case 120:
-      return "Contec default HL7 server";
-    default:
-      return "Contec default network";
-  }
+  const intel::Indicator* i = intel::contecPack().matchAddress(ip);
+  return i == nullptr ? std::string_view{} : std::string_view(i->name);
 }
 
 void ContecDetector::emit(const events::Event& e) {

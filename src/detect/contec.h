@@ -9,7 +9,8 @@
 
 namespace medtap::detect {
 
-// The Contec pack: the hard-coded network and its two named hosts.
+// The Contec pack (intel::contecPack(), data/intel): the hard-coded network and its two named
+// hosts.
 const IpNetwork& contecNetwork();                      // 202.114.4.0/24
 std::string_view contecHostName(const IpAddress& ip);  // ".119 CMS server", ".120 HL7 server", ""
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -14,11 +15,14 @@
 #include "core/address.h"
 #include "detect/device_index.h"
 #include "events/event.h"
+#include "intel/indicator.h"
 
 namespace medtap::detect {
 
 struct DetectOptions {
   std::vector<IpNetwork> site_networks;  // site.home_networks
+  // The site's threat-intelligence packs (detect.intel_files), loaded; null or empty: none.
+  std::shared_ptr<const intel::IndicatorSet> intel;
 };
 
 class Detector : public events::EventSink {

@@ -1,6 +1,7 @@
 #include "detect/detectors.h"
 
 #include "detect/contec.h"
+#include "detect/intel.h"
 #include "detect/phi_exposure.h"
 
 namespace medtap::detect {
@@ -8,6 +9,9 @@ namespace medtap::detect {
 Detectors::Detectors(const DetectOptions& options) {
   detectors_.push_back(std::make_unique<ContecDetector>(options));
   detectors_.push_back(std::make_unique<PhiExposureDetector>(options));
+  if (options.intel && !options.intel->empty()) {
+    detectors_.push_back(std::make_unique<IntelDetector>(options.intel));
+  }
 }
 
 void Detectors::emit(const events::Event& event) {
