@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "config/value_parse.h"
 #include "intel/pack.h"
 #include "sinks/eve_body.h"
 
@@ -59,6 +60,8 @@ void addRunOptions(CLI::App& command, RunOptions& options) {
   command.add_option("--intel", options.intel_files,
                      "threat-intelligence pack (Zeek intel, CSV, STIX 2.1); repeatable (added to "
                      "detect.intel_files)");
+  command.add_option("--learn", options.learn,
+                     "learn the anomaly baseline: off, all, or the first DURATION (detect.learn)");
 }
 
 Result<config::Config> effectiveConfig(const RunOptions& options) {
@@ -94,6 +97,9 @@ Result<config::Config> effectiveConfig(const RunOptions& options) {
     auto& files = cfg.detect.intel_files;
     files.insert(files.end(), options.intel_files.begin(), options.intel_files.end());
   }
+  if (!options.learn.empty()) {
+    if (auto s = set("detect.learn", options.learn); !s) return Error{s.error()};
+  }
   auto problems = config::checkConsistency(cfg);
   if (!problems.empty()) return Error{problems.front()};
   return cfg;
@@ -126,10 +132,10 @@ Result<std::unique_ptr<Run>> Run::start(const config::Config& config) {
   options.decoder = config.decoder;
   options.flows = config.flows;
   options.dispatcher = config.dispatcher;
-  auto run = std::unique_ptr<Run>(
-      new Run(dir, std::move(eve.value()), std::move(inventory.value()), std::move(store.value()),
-              detect::DetectOptions{config.site.home_networks, std::move(intel.value())}, options,
-              phi.value()));
+  detect::DetectOptions detect = detectOptions(config);
+  detect.intel = std::move(intel.value());
+  auto run = std::unique_ptr<Run>(new Run(dir, std::move(eve.value()), std::move(inventory.value()),
+                                          std::move(store.value()), detect, options, phi.value()));
   run->inventory_interval_ = config.inventory.update_interval;
   return run;
 }
@@ -145,6 +151,20 @@ Result<std::shared_ptr<const intel::IndicatorSet>> loadIntelPacks(
     }
   }
   return std::shared_ptr<const intel::IndicatorSet>(std::move(set));
+}
+
+detect::DetectOptions detectOptions(const config::Config& config) {
+  detect::DetectOptions d;
+  d.site_networks = config.site.home_networks;
+  d.baseline_database = databasePath(config);
+  const std::string& learn = config.detect.learn;
+  if (learn == "all") {
+    d.learn.mode = detect::LearnWindow::Mode::All;
+  } else if (auto length = config::parseDuration(learn); length && length->ns > 0) {
+    d.learn.mode = detect::LearnWindow::Mode::For;  // checkConsistency refused anything else
+    d.learn.length = *length;
+  }
+  return d;
 }
 
 std::string databasePath(const config::Config& config) {

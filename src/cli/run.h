@@ -28,6 +28,7 @@ struct RunOptions {
   std::optional<size_t> max_flows;         // --max-flows
   std::string database;                    // --db (inventory.database)
   std::vector<std::string> intel_files;    // --intel (added to detect.intel_files)
+  std::string learn;                       // --learn (detect.learn)
 };
 
 void addRunOptions(CLI::App& command, RunOptions& options);
@@ -39,6 +40,8 @@ Result<config::Config> effectiveConfig(const RunOptions& options);
 // indicators medtap skipped. Error: the first pack that does not load, one line.
 Result<std::shared_ptr<const intel::IndicatorSet>> loadIntelPacks(
     const std::vector<std::string>& files);
+// What the detectors are given: the site's networks, the learning window, the store.
+detect::DetectOptions detectOptions(const config::Config& config);
 
 // inventory.database: a plain name inside outputs.directory, or a path as it is.
 std::string databasePath(const config::Config& config);

@@ -199,6 +199,14 @@ std::vector<Conflict> findConflicts(const Config& config) {
                        formatSize(r.max_flow_buffer_bytes) +
                        "); one flow could never use its buffer"});
   }
+  const std::string& learn = config.detect.learn;
+  if (!learn.empty() && learn != "off" && learn != "all") {
+    auto d = parseDuration(learn);
+    if (!d || d->ns <= 0) {
+      out.push_back({"detect.learn",
+                     "detect.learn: '" + learn + "' is neither off, all nor a duration (7d, 12h)"});
+    }
+  }
   return out;
 }
 

@@ -67,6 +67,10 @@ struct DetectConfig {
   // Threat-intelligence packs (docs/DETECTIONS.md "Threat intelligence"): Zeek intel, CSV or
   // STIX 2.1 files, each read whole at start-up; one that does not load stops the run.
   std::vector<std::string> intel_files;
+  // The learning window of the anomaly baseline (docs/DETECTIONS.md "Anomalies"): "" or "off"
+  // learns nothing and detects against the stored baseline; a duration ("7d") learns from the
+  // first that much packet time of a run, then detects; "all" learns from the whole run.
+  std::string learn;
 };
 
 struct Config {

@@ -157,6 +157,9 @@ const KeySpec kKeys[] = {
     {"detect.intel_files", K::PathList, 0, kMaxIntelFiles,
      "Threat-intelligence packs (Zeek intel, CSV, STIX 2.1) matched by signature 9000301.",
      [](Config& c) -> FieldRef { return &c.detect.intel_files; }},
+    {"detect.learn", K::Text, 0, 64,
+     "Anomaly baseline learning: off, all, or a duration of packet time (7d).",
+     [](Config& c) -> FieldRef { return &c.detect.learn; }},
 };
 
 std::string formatBound(ValueKind kind, int64_t v) {

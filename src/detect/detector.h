@@ -19,10 +19,19 @@
 
 namespace medtap::detect {
 
+// detect.learn / --learn: which packet time builds the baseline (detect/baseline_detector.h).
+struct LearnWindow {
+  enum class Mode : uint8_t { Off, For, All };
+  Mode mode = Mode::Off;  // Off: detect against the stored baseline only
+  Duration length;        // For: the run's first `length` of packet time learns
+};
+
 struct DetectOptions {
   std::vector<IpNetwork> site_networks;  // site.home_networks
   // The site's threat-intelligence packs (detect.intel_files), loaded; null or empty: none.
   std::shared_ptr<const intel::IndicatorSet> intel;
+  LearnWindow learn;
+  std::string baseline_database;  // the store the baseline is kept in; "" keeps it in memory
 };
 
 class Detector : public events::EventSink {

@@ -1,5 +1,6 @@
 #include "detect/detectors.h"
 
+#include "detect/baseline_detector.h"
 #include "detect/contec.h"
 #include "detect/intel.h"
 #include "detect/phi_exposure.h"
@@ -12,6 +13,7 @@ Detectors::Detectors(const DetectOptions& options) {
   if (options.intel && !options.intel->empty()) {
     detectors_.push_back(std::make_unique<IntelDetector>(options.intel));
   }
+  detectors_.push_back(std::make_unique<BaselineDetector>(options));
 }
 
 void Detectors::emit(const events::Event& event) {

@@ -15,7 +15,9 @@ with `medtap analyze`, and checks inventory.json against ward.truth.json:
     time.
   - every scenario action a detection is for raises that alert, about that device, to that
     peer, at that time: severity 1 through the router, 2 when the Contec server is on the ward
-    LAN (issue #6); and no severity-1 alert that no scenario explains.
+    LAN (issue #6); and no severity-1 alert that no scenario explains. A ward with the new-peer
+    or scan scenario learns its baseline (--learn) until shortly before the first of them; the
+    new peer then raises 9000401 and the SYN scan 9000410, never severity 1.
 Prints vendor agreement as a figure (vendor names are free text and are not asserted).
 """
 import argparse
@@ -36,7 +38,13 @@ EXPECTED_ALERTS = {
     ("cms_stream_offsite", False): 9000111, ("cms_stream", True): 9000112,
     ("hl7_offsite", False): 9000113, ("hl7_to_default_server", True): 9000114,
     ("hl7_to_internet", False): 9000201,
+    ("first_contact", False): 9000401,  # new-peer: a new external peer against the baseline
+    ("syn_scan", False): 9000410,       # scan: needs no baseline
 }
+# The anomaly scenarios need a baseline: the capture learns until this long before the first of
+# them (analyze --learn), and detects after.
+LEARN_MARGIN_S = 30
+ANOMALY_ACTIONS = {"first_contact", "syn_scan", "arp_sweep"}
 
 WARDS = [
     # (beds, duration, seed, scenarios)
@@ -62,8 +70,14 @@ def check_ward(medtap, work, beds, duration, seed, scenarios, env):
         cmd += ["--scenario", s]
     run(cmd)
     out = os.path.join(work, name)
-    run([medtap, "analyze", pcap, "-o", out], env)
     truth = json.load(open(os.path.join(work, name + ".truth.json")))
+    anomaly_times = [seconds(e["time"]) for s in truth.get("scenarios", [])
+                     for e in s.get("events", []) if e["action"] in ANOMALY_ACTIONS]
+    analyze = [medtap, "analyze", pcap, "-o", out]
+    if anomaly_times:
+        learn = int(min(anomaly_times) - seconds(truth["run"]["start"])) - LEARN_MARGIN_S
+        analyze += ["--learn", f"{learn}s"]
+    run(analyze, env)
     inventory = json.load(open(os.path.join(out, "inventory.json")))
     by_id = {d["id"]: d for d in inventory}
     # A device that sent nothing in this capture (a printer nobody printed to, a host the ward
@@ -162,7 +176,8 @@ def check_ward(medtap, work, beds, duration, seed, scenarios, env):
     explained = set()
     for s in truth.get("scenarios", []):
         for e in s.get("events", []):
-            if "cms8000" not in e["action"] and not e.get("peer_ip"):
+            if ("cms8000" not in e["action"] and not e.get("peer_ip")
+                    and e["action"] != "syn_scan"):
                 continue
             lan = e["detail"].get("peer_site") == "lan"
             sid = EXPECTED_ALERTS.get((e["action"], lan))
@@ -172,13 +187,16 @@ def check_ward(medtap, work, beds, duration, seed, scenarios, env):
             src, when = ip_of[e["device"]], seconds(e["time"])
             match = [a for a in alerts if a["alert"]["signature_id"] == sid
                      and a["device"]["ip"] == src
-                     and a["evidence"]["destination"].split(":")[0] == e["peer_ip"]
+                     and (not e.get("peer_ip") or
+                          a["evidence"]["destination"].split(":")[0] == e["peer_ip"])
                      and abs(seconds(a["evidence"]["first_seen"]) - when) <= 2]
             if not match:
-                problems.append(f"scenario {s['name']}: {e['action']} {src} -> {e['peer_ip']} "
-                                f"at {e['time']}: no alert {sid}")
+                problems.append(f"scenario {s['name']}: {e['action']} {src} -> "
+                                f"{e.get('peer_ip')} at {e['time']}: no alert {sid}")
             explained.update(id(a) for a in match)
     for a in alerts:
+        if 9000400 <= a["alert"]["signature_id"] < 9000500 and a["alert"]["severity"] == 1:
+            problems.append(f"anomaly alert {a['alert']['signature_id']} with severity 1")
         if a["alert"]["severity"] == 1 and id(a) not in explained:
             problems.append(f"unexplained severity-1 alert {a['alert']['signature_id']} "
                             f"{a['device']['ip']} -> {a['evidence'].get('destination')}")
