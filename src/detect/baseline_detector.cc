@@ -19,6 +19,9 @@ constexpr int64_t kMaxFlowBuckets = 24 * 31;
 // Learning buckets are folded into the profile once no flow is likely to add to them: an hour
 // after they end (or at the end of the run).
 constexpr int64_t kFoldAfterNs = kHourNs;
+// Hours after learning are compared at every update while they may still grow (flows report
+// their bytes when they end), then dropped.
+constexpr int64_t kVolumeKeepNs = 3 * kHourNs;
 // Scan windows are kept this long after they end: probe flows are reported when they time out.
 constexpr int64_t kScanKeepNs = 10 * 60 * Timestamp::kNsPerSec;
 // A DNS name longer than this is not one (RFC 1035: 253 characters in presentation form).
@@ -519,6 +522,25 @@ void BaselineDetector::checkVolumes(bool final, events::EventSink& out) {
                             : std::string("no bytes learned"));
       a.evidence.emplace_back("window", formatIso8601(Timestamp{start}) + " + 1h");
       raise(std::move(a), Timestamp{start}, nullptr, "hour:" + std::to_string(b), out);
+    }
+  }
+  pruneVolumes(learns, learns_all, learn_end);
+}
+
+// A live sensor runs for months: hours that are folded into the profile, or were compared and
+// can no longer grow much, are dropped, so that each device keeps a few hours of buckets.
+void BaselineDetector::pruneVolumes(bool learns, bool learns_all, int64_t learn_end) {
+  for (auto& [id, v] : volumes_) {
+    for (auto it = v.bytes.begin(); it != v.bytes.end();) {
+      const int64_t b = it->first;
+      const int64_t end = origin_.ns + (b + 1) * kHourNs;
+      const bool learning_bucket = learns && (learns_all || end <= learn_end);
+      const bool done = learning_bucket ? v.folded.count(b) != 0 : end + kVolumeKeepNs <= now_.ns;
+      if (done) {
+        it = v.bytes.erase(it);
+      } else {
+        ++it;
+      }
     }
   }
 }

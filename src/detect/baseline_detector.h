@@ -69,7 +69,7 @@ class BaselineDetector final : public Detector {
   };
   struct Volume {
     std::map<int64_t, double> bytes;  // hour bucket -> bytes
-    std::set<int64_t> folded;         // learning buckets already in the profile
+    std::set<int64_t> folded;         // learning buckets already in the profile (kept)
     IpAddress ip;
     events::FlowRef flow;
   };
@@ -98,6 +98,7 @@ class BaselineDetector final : public Detector {
   void learnPending(const DeviceIndex& devices, bool final);
   void detectPending(const DeviceIndex& devices, bool final, events::EventSink& out);
   void checkVolumes(bool final, events::EventSink& out);
+  void pruneVolumes(bool learns, bool learns_all, int64_t learn_end);
   void checkScans(const DeviceIndex& devices, bool final, events::EventSink& out);
   void raise(events::AlertRecord a, Timestamp at, const events::FlowRef* flow,
              const std::string& key, events::EventSink& out);
