@@ -62,6 +62,11 @@ void addRunOptions(CLI::App& command, RunOptions& options) {
                      "detect.intel_files)");
   command.add_option("--learn", options.learn,
                      "learn the anomaly baseline: off, all, or the first DURATION (detect.learn)");
+  command.add_option("--syslog", options.syslog_server,
+                     "send alerts to a syslog server: udp://HOST:PORT, tcp://HOST:PORT or "
+                     "unix:///dev/log (outputs.syslog)");
+  command.add_option("--syslog-format", options.syslog_format,
+                     "syslog message format: rfc5424 or cef (outputs.syslog.format)");
 }
 
 Result<config::Config> effectiveConfig(const RunOptions& options) {
@@ -100,6 +105,13 @@ Result<config::Config> effectiveConfig(const RunOptions& options) {
   if (!options.learn.empty()) {
     if (auto s = set("detect.learn", options.learn); !s) return Error{s.error()};
   }
+  if (!options.syslog_server.empty()) {
+    if (auto s = set("outputs.syslog.enabled", "true"); !s) return Error{s.error()};
+    if (auto s = set("outputs.syslog.server", options.syslog_server); !s) return Error{s.error()};
+  }
+  if (!options.syslog_format.empty()) {
+    if (auto s = set("outputs.syslog.format", options.syslog_format); !s) return Error{s.error()};
+  }
   auto problems = config::checkConsistency(cfg);
   if (!problems.empty()) return Error{problems.front()};
   return cfg;
@@ -137,6 +149,21 @@ Result<std::unique_ptr<Run>> Run::start(const config::Config& config) {
   auto run = std::unique_ptr<Run>(new Run(dir, std::move(eve.value()), std::move(inventory.value()),
                                           std::move(store.value()), detect, options, phi.value()));
   run->inventory_interval_ = config.inventory.update_interval;
+  if (config.outputs.syslog.enabled) {
+    const auto& c = config.outputs.syslog;
+    sinks::SyslogOptions o;
+    o.server = c.server;
+    o.message.format = c.format == "cef" ? sinks::SyslogFormat::Cef : sinks::SyslogFormat::Rfc5424;
+    o.message.facility = sinks::syslogFacility(c.facility).value_or(16);
+    o.message.app_name = c.app_name;
+    o.message.version = MEDTAP_VERSION;
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) == 0) o.message.hostname = host;
+    auto syslog = sinks::SyslogSink::open(o);
+    if (!syslog) return Error{syslog.error()};
+    run->syslog_ = std::move(syslog.value());
+    run->alerts_.add(*run->syslog_);
+  }
   return run;
 }
 
@@ -185,6 +212,16 @@ Run::Run(std::string output_dir, std::unique_ptr<sinks::EveWriter> eve,
   sinks_.add(*eve_);
   sinks_.add(inventory_->observer());
   sinks_.add(detectors_);
+  alerts_.add(*eve_);
+  alerts_.add(alert_rows_);
+}
+
+void Run::AlertRows::emit(const events::Event& event) {
+  const auto* alert = std::get_if<events::AlertRecord>(&event.body);
+  if (alert == nullptr) return;
+  std::string line;
+  sinks::formatEve(event, line);
+  rows_.push_back(inventory::storedAlert(*alert, std::move(line)));
 }
 
 bool Run::readAll(capture::PacketSource& source, const std::string& name, ProgressBar progress,
@@ -272,7 +309,11 @@ bool Run::syncInventory(bool final) {
   pipeline_.anomalies().add(Anomaly::InventoryEndpointLimit, dropped.endpoints_dropped);
   pipeline_.anomalies().add(Anomaly::InventoryFactLimit, dropped.facts_dropped);
   inventory_->clearObservations();
-  detectors_.decide(detect::DeviceIndex(devices.value()), final, *eve_);
+  detectors_.decide(detect::DeviceIndex(devices.value()), final, alerts_);
+  if (auto s = store_->saveAlerts(alert_rows_.take()); !s) {
+    std::fprintf(stderr, "medtap: error: %s\n", s.error().c_str());
+    return false;
+  }
   devices_new_ += added;
   devices_changed_ += changed;
   inventory_summary_ =
@@ -324,6 +365,11 @@ std::string Run::summary(double wall_seconds, const capture::SourceStats* live_s
   }
   out += fmt::format("  anomalies  {}{}\n", thousands(anomalies.total()), names);
   out += inventory_summary_;
+  if (syslog_ != nullptr) {
+    out += fmt::format("  syslog     {}: {} sent, syslog_send_failed {}{}\n", syslog_->server(),
+                       thousands(syslog_->sent()), thousands(syslog_->failed()),
+                       syslog_->lastError().empty() ? "" : " (" + syslog_->lastError() + ")");
+  }
   for (const auto& w : warnings_) out += "  warning    " + w + "\n";
   out += "  output     " + eve_->path() + "\n";
   return out;

@@ -18,6 +18,7 @@
 #include "inventory/inventory.h"
 #include "pipeline/pipeline.h"
 #include "sinks/eve_writer.h"
+#include "sinks/syslog_sink.h"
 
 namespace medtap::cli {
 
@@ -29,6 +30,8 @@ struct RunOptions {
   std::string database;                    // --db (inventory.database)
   std::vector<std::string> intel_files;    // --intel (added to detect.intel_files)
   std::string learn;                       // --learn (detect.learn)
+  std::string syslog_server;               // --syslog URL (outputs.syslog, enabled)
+  std::string syslog_format;               // --syslog-format (outputs.syslog.format)
 };
 
 void addRunOptions(CLI::App& command, RunOptions& options);
@@ -80,12 +83,26 @@ class Run {
   // written.
   bool syncInventory(bool final);
 
+  // Gathers the alerts of the run for the store, written at each inventory update.
+  class AlertRows final : public events::EventSink {
+   public:
+    void emit(const events::Event& event) override;
+    std::vector<inventory::StoredAlert> take() { return std::move(rows_); }
+
+   private:
+    std::vector<inventory::StoredAlert> rows_;
+  };
+
   std::string output_dir_;
   std::unique_ptr<sinks::EveWriter> eve_;
   std::unique_ptr<inventory::Inventory> inventory_;
   std::unique_ptr<inventory::Store> store_;
   detect::Detectors detectors_;
   events::FanOut sinks_;  // the EVE writer, the inventory, the detectors
+  // Where the detectors' alerts go: the EVE writer, the store, syslog.
+  events::FanOut alerts_;
+  AlertRows alert_rows_;
+  std::unique_ptr<sinks::SyslogSink> syslog_;
   pipeline::Pipeline pipeline_;
   std::string inventory_summary_;
   Duration inventory_interval_{};

@@ -207,6 +207,29 @@ std::vector<Conflict> findConflicts(const Config& config) {
                      "detect.learn: '" + learn + "' is neither off, all nor a duration (7d, 12h)"});
     }
   }
+  const auto& syslog = config.outputs.syslog;
+  if (syslog.format != "rfc5424" && syslog.format != "cef") {
+    out.push_back({"outputs.syslog.format", "outputs.syslog.format " +
+                                                quoteForMessage(syslog.format) +
+                                                " is not one of rfc5424, cef"});
+  }
+  static constexpr std::string_view kFacilities[] = {
+      "kern",   "user",   "mail",     "daemon", "auth",   "syslog", "lpr",    "news",
+      "uucp",   "cron",   "authpriv", "ftp",    "ntp",    "audit",  "alert",  "clock",
+      "local0", "local1", "local2",   "local3", "local4", "local5", "local6", "local7"};
+  if (std::find(std::begin(kFacilities), std::end(kFacilities), syslog.facility) ==
+      std::end(kFacilities)) {
+    out.push_back({"outputs.syslog.facility", "outputs.syslog.facility " +
+                                                  quoteForMessage(syslog.facility) +
+                                                  " is not a syslog facility (kern ... local7)"});
+  }
+  const std::string_view server = syslog.server;
+  if (server.rfind("udp://", 0) != 0 && server.rfind("tcp://", 0) != 0 &&
+      server.rfind("unix:///", 0) != 0) {
+    out.push_back(
+        {"outputs.syslog.server", "outputs.syslog.server " + quoteForMessage(syslog.server) +
+                                      " is not udp://HOST:PORT, tcp://HOST:PORT or unix:///PATH"});
+  }
   return out;
 }
 

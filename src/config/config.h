@@ -42,10 +42,22 @@ struct EveOutputConfig {
   std::string filename = "eve.json";
 };
 
+// Alerts to a syslog server for the SIEM (sinks/syslog_sink.h, docs/EVENTS.md "Syslog").
+struct SyslogOutputConfig {
+  bool enabled = false;
+  std::string server = "udp://127.0.0.1:514";  // udp://HOST:PORT, tcp://HOST:PORT, unix:///PATH
+  std::string format = "rfc5424";              // or "cef"
+  std::string facility = "local0";             // kern ... local7
+  std::string app_name = "medtap";
+};
+
 struct OutputConfig {
   // The folder a run writes into (created if missing).
   std::string directory = "medtap-out";
   EveOutputConfig eve;
+  SyslogOutputConfig syslog;
+  // report.html and report.md at the end of a run (src/report).
+  bool report = true;
 };
 
 struct InventoryConfig {

@@ -32,6 +32,16 @@ CREATE TABLE IF NOT EXISTS devices(
   ips TEXT NOT NULL, macs TEXT NOT NULL, hostnames TEXT NOT NULL,
   first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
   json TEXT NOT NULL);       -- the device object of inventory.json
+CREATE TABLE IF NOT EXISTS alerts(
+  signature_id INTEGER NOT NULL,
+  signature TEXT NOT NULL, category TEXT NOT NULL, severity INTEGER NOT NULL,
+  device_id TEXT NOT NULL, device_ip TEXT NOT NULL,
+  key TEXT NOT NULL,         -- the evidence's destination, '' without one
+  first_ns INTEGER NOT NULL, last_ns INTEGER NOT NULL,
+  first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,  -- ISO 8601, for people reading the table
+  count INTEGER NOT NULL,
+  json TEXT NOT NULL,        -- the alert's latest EVE line
+  PRIMARY KEY(signature_id, device_id, key)) WITHOUT ROWID;
 )sql";
 
 struct Statement {
@@ -84,6 +94,24 @@ StoredDevice storedDevice(const events::DeviceRecord& d, std::string json) {
   appendIso8601(s.first_seen, d.first_seen);
   appendIso8601(s.last_seen, d.last_seen);
   s.json = std::move(json);
+  return s;
+}
+
+StoredAlert storedAlert(const events::AlertRecord& a, std::string eve_line) {
+  StoredAlert s;
+  s.signature_id = a.signature_id;
+  s.signature = a.signature;
+  s.category = a.category;
+  s.severity = a.severity;
+  s.device_id = a.device_id;
+  if (a.device_ip.family() != IpFamily::None) s.device_ip = a.device_ip.toString();
+  for (const auto& [k, v] : a.evidence) {
+    if (k == "destination") s.key = v;
+  }
+  s.first_ns = a.first_seen.ns;
+  s.last_ns = a.last_seen.ns;
+  s.count = a.count;
+  s.json = std::move(eve_line);
   return s;
 }
 
@@ -275,6 +303,87 @@ Status Store::saveDevices(const std::vector<StoredDevice>& devices) {
     }
   }
   return exec("COMMIT");
+}
+
+Status Store::saveAlerts(const std::vector<StoredAlert>& alerts) {
+  if (alerts.empty()) return Ok{};
+  if (auto s = exec("BEGIN IMMEDIATE"); !s) return s;
+  Statement up;
+  if (sqlite3_prepare_v2(db_,
+                         "INSERT INTO alerts VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13) "
+                         "ON CONFLICT(signature_id, device_id, key) DO UPDATE SET "
+                         "count = CASE WHEN excluded.first_ns > alerts.last_ns "
+                         "  THEN alerts.count + excluded.count "
+                         "  ELSE max(alerts.count, excluded.count) END, "
+                         "first_seen = CASE WHEN excluded.first_ns < alerts.first_ns "
+                         "  THEN excluded.first_seen ELSE alerts.first_seen END, "
+                         "last_seen = CASE WHEN excluded.last_ns > alerts.last_ns "
+                         "  THEN excluded.last_seen ELSE alerts.last_seen END, "
+                         "first_ns = min(alerts.first_ns, excluded.first_ns), "
+                         "last_ns = max(alerts.last_ns, excluded.last_ns), "
+                         "signature = excluded.signature, category = excluded.category, "
+                         "severity = excluded.severity, device_ip = excluded.device_ip, "
+                         "json = excluded.json",
+                         -1, &up.s, nullptr) != SQLITE_OK) {
+    Status failed = fail("writing alerts");
+    exec("ROLLBACK");
+    return failed;
+  }
+  for (const auto& a : alerts) {
+    std::string first, last;
+    appendIso8601(first, Timestamp{a.first_ns});
+    appendIso8601(last, Timestamp{a.last_ns});
+    sqlite3_reset(up.s);
+    sqlite3_bind_int64(up.s, 1, a.signature_id);
+    bindText(up.s, 2, a.signature);
+    bindText(up.s, 3, a.category);
+    sqlite3_bind_int(up.s, 4, a.severity);
+    bindText(up.s, 5, a.device_id);
+    bindText(up.s, 6, a.device_ip);
+    bindText(up.s, 7, a.key);
+    sqlite3_bind_int64(up.s, 8, a.first_ns);
+    sqlite3_bind_int64(up.s, 9, a.last_ns);
+    bindText(up.s, 10, first);
+    bindText(up.s, 11, last);
+    sqlite3_bind_int64(up.s, 12, static_cast<sqlite3_int64>(a.count));
+    bindText(up.s, 13, a.json);
+    if (sqlite3_step(up.s) != SQLITE_DONE) {
+      Status failed = fail("writing alerts");
+      exec("ROLLBACK");
+      return failed;
+    }
+  }
+  return exec("COMMIT");
+}
+
+Result<std::vector<StoredAlert>> Store::alerts() const {
+  Statement q;
+  if (sqlite3_prepare_v2(db_,
+                         "SELECT signature_id, signature, category, severity, device_id, "
+                         "device_ip, key, first_ns, last_ns, count, json FROM alerts "
+                         "ORDER BY signature_id, device_id, key",
+                         -1, &q.s, nullptr) != SQLITE_OK) {
+    return Error{path_ + ": reading alerts: " + sqlite3_errmsg(db_)};
+  }
+  std::vector<StoredAlert> out;
+  int rc;
+  while ((rc = sqlite3_step(q.s)) == SQLITE_ROW) {
+    StoredAlert a;
+    a.signature_id = static_cast<uint32_t>(sqlite3_column_int64(q.s, 0));
+    a.signature = column(q.s, 1);
+    a.category = column(q.s, 2);
+    a.severity = sqlite3_column_int(q.s, 3);
+    a.device_id = column(q.s, 4);
+    a.device_ip = column(q.s, 5);
+    a.key = column(q.s, 6);
+    a.first_ns = sqlite3_column_int64(q.s, 7);
+    a.last_ns = sqlite3_column_int64(q.s, 8);
+    a.count = static_cast<uint64_t>(sqlite3_column_int64(q.s, 9));
+    a.json = column(q.s, 10);
+    out.push_back(std::move(a));
+  }
+  if (rc != SQLITE_DONE) return Error{path_ + ": reading alerts: " + sqlite3_errmsg(db_)};
+  return out;
 }
 
 }  // namespace medtap::inventory

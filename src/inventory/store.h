@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "events/alert.h"
 #include "events/device.h"
 #include "inventory/observations.h"
 
@@ -24,6 +25,22 @@ struct StoredDevice {
   std::string first_seen, last_seen;  // ISO 8601
   std::string json;                   // the device object, as in inventory.json
 };
+
+// An alert as the store keeps it: one row per (signature, device, key), merged across runs.
+// `key` tells apart alerts of one signature on one device: the evidence's destination (an
+// address, with its port), else "".
+struct StoredAlert {
+  uint32_t signature_id = 0;
+  std::string signature, category;
+  int severity = 3;
+  std::string device_id, device_ip, key;
+  int64_t first_ns = 0, last_ns = 0;
+  uint64_t count = 1;
+  std::string json;  // the alert's EVE line
+};
+
+// The row for an alert event; `eve_line` is its EVE JSON.
+StoredAlert storedAlert(const events::AlertRecord& a, std::string eve_line);
 
 // The store's row for a device; `json` is its device object (sinks::writeDevice).
 StoredDevice storedDevice(const events::DeviceRecord& d, std::string json);
@@ -46,6 +63,14 @@ class Store {
 
   Result<std::vector<StoredDevice>> devices() const;
   Status saveDevices(const std::vector<StoredDevice>& devices);
+
+  // Merges alerts into the `alerts` table in one transaction. An alert already stored (same
+  // signature, device and key) is updated: first/last seen widened, the EVE line replaced; its
+  // count grows by the new one's when the new occurrences come after the stored ones, else (the
+  // same traffic read again, or a detector reporting its count so far) it becomes the larger of
+  // the two, so that analysing one capture twice does not double it.
+  Status saveAlerts(const std::vector<StoredAlert>& alerts);
+  Result<std::vector<StoredAlert>> alerts() const;
 
   const std::string& path() const { return path_; }
 
