@@ -149,6 +149,11 @@ Result<std::unique_ptr<Run>> Run::start(const config::Config& config) {
   auto run = std::unique_ptr<Run>(new Run(dir, std::move(eve.value()), std::move(inventory.value()),
                                           std::move(store.value()), detect, options, phi.value()));
   run->inventory_interval_ = config.inventory.update_interval;
+  if (config.outputs.report) {
+    run->report_ = std::make_unique<report::Collector>();
+    run->sinks_.add(*run->report_);
+    run->alerts_.add(*run->report_);
+  }
   if (config.outputs.syslog.enabled) {
     const auto& c = config.outputs.syslog;
     sinks::SyslogOptions o;
@@ -310,6 +315,7 @@ bool Run::syncInventory(bool final) {
   pipeline_.anomalies().add(Anomaly::InventoryFactLimit, dropped.facts_dropped);
   inventory_->clearObservations();
   detectors_.decide(detect::DeviceIndex(devices.value()), final, alerts_);
+  if (final && report_ != nullptr) final_devices_ = devices.value();
   if (auto s = store_->saveAlerts(alert_rows_.take()); !s) {
     std::fprintf(stderr, "medtap: error: %s\n", s.error().c_str());
     return false;
@@ -326,6 +332,13 @@ bool Run::syncInventory(bool final) {
 bool Run::finish() {
   pipeline_.finish();
   if (!syncInventory(true)) return false;
+  if (report_ != nullptr) {
+    if (auto s = report::writeReports(output_dir_, report::buildReports(*report_, final_devices_));
+        !s) {
+      std::fprintf(stderr, "medtap: error: %s\n", s.error().c_str());
+      return false;
+    }
+  }
   if (!eve_->flush()) {
     std::fprintf(stderr, "medtap: error: %s\n", eve_->error().c_str());
     return false;

@@ -17,6 +17,7 @@
 #include "detect/detectors.h"
 #include "inventory/inventory.h"
 #include "pipeline/pipeline.h"
+#include "report/report.h"
 #include "sinks/eve_writer.h"
 #include "sinks/syslog_sink.h"
 
@@ -103,6 +104,9 @@ class Run {
   events::FanOut alerts_;
   AlertRows alert_rows_;
   std::unique_ptr<sinks::SyslogSink> syslog_;
+  // report.html and report.md (outputs.report): fed flows and alerts, written by finish().
+  std::unique_ptr<report::Collector> report_;
+  std::vector<events::DeviceRecord> final_devices_;
   pipeline::Pipeline pipeline_;
   std::string inventory_summary_;
   Duration inventory_interval_{};

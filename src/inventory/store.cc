@@ -12,6 +12,8 @@ namespace {
 
 constexpr int kSchemaVersion = 1;
 
+// The schema's text is stored in the file: its comments are searched by the PHI test like any
+// output, so they avoid short common words that are also names in the test data.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS facts(
@@ -36,11 +38,11 @@ CREATE TABLE IF NOT EXISTS alerts(
   signature_id INTEGER NOT NULL,
   signature TEXT NOT NULL, category TEXT NOT NULL, severity INTEGER NOT NULL,
   device_id TEXT NOT NULL, device_ip TEXT NOT NULL,
-  key TEXT NOT NULL,         -- the evidence's destination, '' without one
+  key TEXT NOT NULL,         -- evidence.destination, or ''
   first_ns INTEGER NOT NULL, last_ns INTEGER NOT NULL,
   first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,  -- ISO 8601, for people reading the table
   count INTEGER NOT NULL,
-  json TEXT NOT NULL,        -- the alert's latest EVE line
+  json TEXT NOT NULL,        -- the alert event, latest (docs/EVENTS.md)
   PRIMARY KEY(signature_id, device_id, key)) WITHOUT ROWID;
 )sql";
 

@@ -17,10 +17,14 @@ in sequence order per direction (or from the message file itself):
 Names count whole and by component (family, given, middle...); dates as written and as
 YYYY-MM-DD. Values under 3 characters are not checked (counted): "14" or "S" are everywhere.
 
-Then the real `medtap analyze TRACE -o DIR` runs, and no value may appear in any file of DIR
-(every file, so that outputs added later are covered; JSON is also searched with its strings
-decoded, so an escaped value is still seen), nor on its stdout or stderr (with DIR's own name
-blanked). For the simulated ward, the simulator's own outputs (the sidecar ward.truth.json and
+Then the real `medtap analyze TRACE -o DIR --syslog udp://127.0.0.1:PORT` runs (a UDP listener
+of this script keeps every syslog message it receives), and no value may appear in any file of
+DIR (every file, so that outputs added later are covered: eve.json, inventory.json, medtap.db
+searched as bytes, report.html, report.md), in the syslog messages (RFC 5424; the simulated
+ward is analysed a second time with CEF), nor on its stdout or stderr (with DIR's own name
+blanked). JSON is also searched with its strings decoded, so an escaped value is still seen. The
+simulated ward must raise alerts that reach syslog, so that the syslog check is not vacuous; a
+run without medtap.db, report.html, report.md or eve.json fails. For the simulated ward, the simulator's own outputs (the sidecar ward.truth.json and
 its stdout/stderr) are checked too. Matching is case-insensitive and by whole token: the value
 not inside a longer run of letters and digits ("ill" is not in "mill/mm3"). A value the input also
 carries in a non-PHI HL7 segment (a patient id inside MSH-10, a name that is also the sending
@@ -43,9 +47,12 @@ import os
 import re
 import shutil
 import struct
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -453,6 +460,8 @@ class Trace:
     public: list  # non-PHI HL7 segments of the input
     extra_outputs: list = field(default_factory=list)  # files written by the simulator
     extra_texts: list = field(default_factory=list)  # the simulator's stdout/stderr
+    syslog_format: str = "rfc5424"
+    needs_syslog: bool = False  # must raise alerts that reach syslog
 
 
 @dataclass
@@ -461,18 +470,58 @@ class Result:
     excused: list  # (value, why)
 
 
+class SyslogListener:
+    """A UDP syslog server on 127.0.0.1 that keeps every datagram."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.messages, self.done = [], False
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        while not self.done:
+            try:
+                self.messages.append(self.sock.recv(65535))
+            except socket.timeout:
+                pass
+
+    def stop(self):
+        self.done = True
+        self.thread.join()
+        self.sock.close()
+        return self.messages
+
+
 def check(medtap, trace, work):
     res = Result([], [])
     if trace.phi.values and not found(trace.phi.values, haystack_of(trace.inputs, [])):
         res.problems.append(f"{trace.name}: self-check: the matcher finds none of the "
                             f"{len(trace.phi.values)} values in the trace's own input")
     outdir = os.path.join(work, "out", trace.name.replace("/", "__"))
-    r = subprocess.run([medtap, "analyze", trace.capture, "-o", outdir], capture_output=True,
+    listener = SyslogListener()
+    r = subprocess.run([medtap, "analyze", trace.capture, "-o", outdir, "--syslog",
+                        f"udp://127.0.0.1:{listener.port}", "--syslog-format",
+                        trace.syslog_format], capture_output=True,
                        text=True, errors="replace", timeout=kMedtapTimeoutS)
+    time.sleep(0.3)  # the last datagrams
+    messages = listener.stop()
     if r.returncode not in (0, 2):
         res.problems.append(f"{trace.name}: medtap exited {r.returncode}: {r.stderr[:300]}")
+    if trace.needs_syslog and not messages:
+        res.problems.append(f"{trace.name}: no alert reached syslog; the syslog check is vacuous")
+    syslog_file = os.path.join(work, "syslog", trace.name.replace("/", "__") + ".log")
+    os.makedirs(os.path.dirname(syslog_file), exist_ok=True)
+    Path(syslog_file).write_bytes(b"\n".join(messages))
     files = [p for p in glob.glob(os.path.join(outdir, "**"), recursive=True)
-             if os.path.isfile(p)]
+             if os.path.isfile(p)] + [syslog_file]
+    for name in ("medtap.db", "report.html", "report.md", "eve.json"):
+        if not os.path.exists(os.path.join(outdir, name)) and r.returncode == 0:
+            res.problems.append(f"{trace.name}: {name} was not written, so not searched")
     # The output folder's name is ours, not the trace's: medtap prints it.
     said = [re.sub(re.escape(outdir) + r"\S*", "OUT", t) for t in (r.stdout, r.stderr)]
     hay = haystack_of(said + trace.extra_texts, files + trace.extra_outputs)
@@ -516,8 +565,10 @@ def collect(testdata_dirs, work, medtap):
     public = []
     phi, payloads = capture_phi(pcap, "simulated ward", public)
     said = [t.replace(sim, "SIM") for t in (r.stdout, r.stderr)]
-    traces.append(Trace("simulated ward", pcap, phi, [p.decode("latin-1") for p in payloads],
-                        public, [os.path.join(sim, "ward.truth.json")], said))
+    for fmt in ("rfc5424", "cef"):
+        traces.append(Trace(f"simulated ward ({fmt} syslog)", pcap, phi,
+                            [p.decode("latin-1") for p in payloads], public,
+                            [os.path.join(sim, "ward.truth.json")], said, fmt, True))
     return traces
 
 

@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""report.html and report.md on a simulated contec-backdoor ward (issue #6, outputs).
+
+Simulates a ward with the contec-backdoor scenario, runs `medtap analyze`, and checks:
+  - the Contec section comes first, answers "Are we affected? Yes." and names every device
+    inventory.json tags cms8000-family (id, IP, MAC), with the Contec alerts it raised;
+  - every alert of eve.json (signature id, device, destination) is in the alerts section;
+  - every device with an alert has a communication map, with an edge to each alert's peer;
+  - report.html is self-contained: no <script>, no src= or <link> loads, no CSS url() or
+    @import; the only href are <a> links; python's html.parser sees balanced tags;
+  - report.md holds the same headings in the same order and the same alert rows;
+  - a second run of the same capture writes byte-identical reports (no wall clock).
+Usage: report_contents.py MEDTAP
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from html.parser import HTMLParser
+
+VOID = {"meta", "br", "img", "hr", "input", "link", "source", "col", "area", "base", "wbr"}
+SVG_LEAVES = {"rect", "line", "circle", "path"}
+
+
+class Structure(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.errors, self.headings = [], [], []
+        self.loads, self.hrefs, self.in_heading, self.text = [], [], None, ""
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("src", "srcset", "data", "poster") or (name == "href" and tag != "a"):
+                self.loads.append(f"<{tag} {name}={value}>")
+            if name == "href" and tag == "a":
+                self.hrefs.append(value)
+            if name.startswith("on"):
+                self.loads.append(f"<{tag} {name}>")
+        if tag in ("script", "link", "iframe", "object", "embed", "img"):
+            self.loads.append(f"<{tag}>")
+        if tag in ("h2", "h3"):
+            self.in_heading, self.text = tag, ""
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        if tag not in SVG_LEAVES and tag not in VOID:
+            self.errors.append(f"self-closed <{tag}/>")
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1] if self.stack else 'nothing'}")
+            return
+        self.stack.pop()
+        if tag == self.in_heading:
+            self.headings.append((tag, self.text.strip()))
+            self.in_heading = None
+
+    def handle_data(self, data):
+        if self.in_heading:
+            self.text += data
+
+
+def sections(html):
+    """Text of each <h2> section, in order: [(title, body)]."""
+    parts = re.split(r"<h2>", html)[1:]
+    return [(p.split("</h2>", 1)[0], p) for p in parts]
+
+
+def main():
+    medtap = os.path.abspath(sys.argv[1])
+    tmp = tempfile.mkdtemp(prefix="medtap-report-")
+    errors = []
+    try:
+        env = dict(os.environ, MEDTAP_SECRET_FILE=os.path.join(tmp, "secret.key"))
+        pcap = os.path.join(tmp, "ward.pcap")
+        subprocess.run([medtap, "simulate", "-o", pcap, "--beds", "4", "--duration", "3m",
+                        "--scenario", "contec-backdoor"], check=True, env=env,
+                       stdout=subprocess.DEVNULL)
+        out = os.path.join(tmp, "run")
+        subprocess.run([medtap, "analyze", pcap, "-o", out], check=True, env=env,
+                       stdout=subprocess.DEVNULL)
+        html = open(os.path.join(out, "report.html"), encoding="utf-8").read()
+        md = open(os.path.join(out, "report.md"), encoding="utf-8").read()
+        devices = json.load(open(os.path.join(out, "inventory.json")))
+        alerts = [e for e in map(json.loads, open(os.path.join(out, "eve.json")))
+                  if e["event_type"] == "alert"]
+        family = [d for d in devices if "cms8000-family" in d.get("tags", [])]
+        if not alerts or not family:
+            errors.append(f"the scenario gave {len(alerts)} alerts, {len(family)} CMS8000 devices")
+
+        # Self-contained, well formed.
+        p = Structure()
+        p.feed(html)
+        p.close()
+        errors += [f"html: {e}" for e in p.errors[:5]]
+        if p.stack:
+            errors.append(f"html: unclosed {p.stack}")
+        errors += [f"html loads something: {x}" for x in p.loads]
+        errors += [f"html links to {h}" for h in p.hrefs if not h.startswith("https://")]
+        for bad in ("<script", "url(", "@import"):
+            if bad in html.lower():
+                errors.append(f"html holds {bad}")
+
+        # Contec first, right devices.
+        secs = sections(html)
+        if not secs or not secs[0][0].startswith("Contec CMS8000"):
+            errors.append(f"first section is {secs[0][0] if secs else None!r}, not Contec")
+        else:
+            contec = secs[0][1]
+            if "Are we affected? Yes." not in contec:
+                errors.append("Contec section does not say we are affected")
+            for d in family:
+                for value in [d["id"]] + d.get("ips", []) + d.get("macs", []):
+                    if value not in contec:
+                        errors.append(f"Contec section misses {value} of {d['id']}")
+            for a in alerts:
+                if a["alert"]["signature_id"] // 100 == 90001 and \
+                        a["alert"]["signature"] not in contec:
+                    errors.append(f"Contec section misses {a['alert']['signature']}")
+            if "icsma-25-030-01" not in contec.lower() or "What to do" not in contec:
+                errors.append("Contec section has no advice or advisory link")
+        titles = [t for t, _ in secs]
+        expected = ["Devices by risk", "Alerts by severity", "Timeline", "Communication maps"]
+        if titles[1:] != expected:
+            errors.append(f"sections {titles}")
+
+        # Every alert, in both files.
+        by_title = dict(secs)
+        alert_html = by_title.get("Alerts by severity", "")
+        alert_md = md.split("## Alerts by severity", 1)[-1].split("## Timeline", 1)[0]
+        for a in alerts:
+            sid, dev = str(a["alert"]["signature_id"]), a["device"]["id"]
+            dest = a["evidence"].get("destination", "-")
+            row_html = f"<td>{sid}</td>"
+            rows = [r for r in alert_html.split("<tr>") if row_html in r and dev in r and
+                    f"<td>{dest}</td>" in r]
+            if len(rows) != 1:
+                errors.append(f"html: alert {sid} {dev} {dest} in {len(rows)} rows")
+            md_rows = [r for r in alert_md.splitlines()
+                       if r.startswith(f"| {sid} |") and dev in r and f"| {dest} |" in r]
+            if len(md_rows) != 1:
+                errors.append(f"md: alert {sid} {dev} {dest} in {len(md_rows)} rows")
+            maps = by_title.get("Communication maps", "")
+            peer = a["dest_ip"]
+            if f"<h3>{dev} (" not in maps:
+                errors.append(f"no communication map for {dev}")
+            elif not re.search(rf"<td>{re.escape(peer)}[ <][^\n]*<td>yes</td>", maps):
+                errors.append(f"map of {dev} has no alert edge to {peer}")
+        if 'stroke="#c0392b"' not in html:
+            errors.append("no red edge drawn")
+
+        # The Markdown mirrors the HTML.
+        md_headings = [("h2" if l.startswith("## ") else "h3", l.split(" ", 1)[1])
+                       for l in md.splitlines() if l.startswith(("## ", "### "))]
+        html_headings = [(t, re.sub(r"&amp;", "&", h)) for t, h in p.headings]
+        if md_headings != html_headings:
+            errors.append(f"headings differ: md {md_headings} html {html_headings}")
+
+        # Deterministic.
+        again = os.path.join(tmp, "again")
+        subprocess.run([medtap, "analyze", pcap, "-o", again], check=True, env=env,
+                       stdout=subprocess.DEVNULL)
+        for name in ("report.html", "report.md"):
+            if open(os.path.join(out, name), "rb").read() != \
+                    open(os.path.join(again, name), "rb").read():
+                errors.append(f"{name} differs between two runs of the same capture")
+        print(f"{len(alerts)} alerts, {len(family)} CMS8000 devices, report.html {len(html)} "
+              f"bytes, report.md {len(md)} bytes, {len(html_headings)} headings")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    for e in errors:
+        print("FAIL", e)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
