@@ -4,6 +4,7 @@
 #include "detect/contec.h"
 #include "detect/intel.h"
 #include "detect/phi_exposure.h"
+#include "detect/vitals_integrity.h"
 
 namespace medtap::detect {
 
@@ -14,6 +15,7 @@ Detectors::Detectors(const DetectOptions& options) {
     detectors_.push_back(std::make_unique<IntelDetector>(options.intel));
   }
   detectors_.push_back(std::make_unique<BaselineDetector>(options));
+  detectors_.push_back(std::make_unique<VitalsIntegrityDetector>(options));
 }
 
 void Detectors::emit(const events::Event& event) {

@@ -114,6 +114,9 @@ struct Hl7Message {
   uint32_t observations_dropped = 0;         // OBX beyond that limit
   std::vector<Hl7Device> devices;            // distinct, at most Hl7Limits::max_devices
   Hl7Batch batch;
+  // PV1-3 assigned location (PL: point of care, room, bed), "ICU/07": a place, not a person. The
+  // vital-sign integrity stage keys series by it; empty when there is no PV1-3.
+  std::string bed;
   uint64_t length = 0;  // message bytes
 };
 

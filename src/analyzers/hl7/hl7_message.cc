@@ -59,6 +59,7 @@ ParseStatus parseMessage(std::string_view message, events::Hl7Message& out,
   out.patient.fields = 0;
   out.observations_dropped = 0;
   out.devices.clear();
+  out.bed.clear();
   out.length = message.size();
   size_t observations = 0;
 
@@ -166,6 +167,7 @@ ParseStatus parseMessage(std::string_view message, events::Hl7Message& out,
       case SegmentKind::Personal:
         splitSegment(*segment);
         notePersonalFields(fields, out.patient);
+        if (fields.field(0) == "PV1" && out.bed.empty()) parseLocation(fields, limits, out);
         break;
       case SegmentKind::Other:
         break;

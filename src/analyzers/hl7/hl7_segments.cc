@@ -321,6 +321,19 @@ void notePersonalFields(const SplitSegment& segment, events::Hl7Patient& patient
   }
 }
 
+void parseLocation(const SplitSegment& pv1, const Hl7Limits& limits, events::Hl7Message& out) {
+  const std::string_view unit = pv1.component(3, 0);
+  std::string_view place = pv1.component(3, 2);
+  if (!present(place)) place = pv1.component(3, 1);
+  if (!present(unit) && !present(place)) return;
+  out.bed.clear();
+  if (present(unit)) out.bed.append(unit.substr(0, limits.max_field_length));
+  if (present(place)) {
+    if (!out.bed.empty()) out.bed += '/';
+    out.bed.append(place.substr(0, limits.max_field_length));
+  }
+}
+
 void parseAck(const SplitSegment& msa, const EncodingCharacters& e, const Hl7Limits& limits,
               events::Hl7Message& out, AnomalyCounters& anomalies) {
   const size_t max = limits.max_field_length;

@@ -80,6 +80,9 @@ void parsePatient(const SplitSegment& pid, const EncodingCharacters& encoding, b
 // NK1, PV1, NTE: records which PHI fields are present.
 void notePersonalFields(const SplitSegment& segment, events::Hl7Patient& patient);
 
+// PV1-3 (PL) into out.bed as "<point of care>/<bed, else room>", cut to the field limit.
+void parseLocation(const SplitSegment& pv1, const Hl7Limits& limits, events::Hl7Message& out);
+
 // MSA-1..3 into the message.
 void parseAck(const SplitSegment& msa, const EncodingCharacters& encoding, const Hl7Limits& limits,
               events::Hl7Message& out, AnomalyCounters& anomalies);
