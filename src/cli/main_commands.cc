@@ -7,6 +7,7 @@ void addCommands(CLI::App& app) {
   addAnalyzeCommand(app);
   addWatchCommand(app);
   addInventoryCommand(app);
+  addVitalsCommand(app);
   addConfigCommand(app);
 #ifdef MEDTAP_HAVE_SIMULATE
   addSimulateCommand(app);

@@ -15,6 +15,7 @@
 #include "config/value_parse.h"
 #include "intel/pack.h"
 #include "sinks/eve_body.h"
+#include "vitals/store.h"
 
 namespace medtap::cli {
 
@@ -319,6 +320,17 @@ bool Run::syncInventory(bool final) {
   if (auto s = store_->saveAlerts(alert_rows_.take()); !s) {
     std::fprintf(stderr, "medtap: error: %s\n", s.error().c_str());
     return false;
+  }
+  // The vital-sign trend and flagged windows go beside the inventory (medtap vitals export).
+  {
+    detect::VitalsIntegrityDetector& v = detectors_.vitals();
+    auto trend = vitals::TrendStore::open(store_->path());
+    Status saved =
+        trend ? (*trend)->save(v.takeTrend(), v.takeFlags()) : Status(Error{trend.error()});
+    if (!saved) {
+      std::fprintf(stderr, "medtap: error: %s\n", saved.error().c_str());
+      return false;
+    }
   }
   devices_new_ += added;
   devices_changed_ += changed;

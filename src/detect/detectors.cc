@@ -15,7 +15,9 @@ Detectors::Detectors(const DetectOptions& options) {
     detectors_.push_back(std::make_unique<IntelDetector>(options.intel));
   }
   detectors_.push_back(std::make_unique<BaselineDetector>(options));
-  detectors_.push_back(std::make_unique<VitalsIntegrityDetector>(options));
+  auto vitals = std::make_unique<VitalsIntegrityDetector>(options);
+  vitals_ = vitals.get();
+  detectors_.push_back(std::move(vitals));
 }
 
 void Detectors::emit(const events::Event& event) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "detect/detector.h"
+#include "detect/vitals_integrity.h"
 
 namespace medtap::detect {
 
@@ -13,9 +14,12 @@ class Detectors final : public events::EventSink {
   explicit Detectors(const DetectOptions& options);
   void emit(const events::Event& event) override;
   void decide(const DeviceIndex& devices, bool final, events::EventSink& out);
+  // The vital-sign checks, whose trend and flagged windows the run stores (medtap.db).
+  VitalsIntegrityDetector& vitals() { return *vitals_; }
 
  private:
   std::vector<std::unique_ptr<Detector>> detectors_;
+  VitalsIntegrityDetector* vitals_ = nullptr;
 };
 
 }  // namespace medtap::detect

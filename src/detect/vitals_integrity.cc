@@ -499,7 +499,16 @@ void VitalsIntegrityDetector::touchBed(const Message& m) {
   }
 }
 
-void VitalsIntegrityDetector::decide(const DeviceIndex& devices, bool, events::EventSink& out) {
+void VitalsIntegrityDetector::decide(const DeviceIndex& devices, bool final,
+                                     events::EventSink& out) {
+  if (final) {
+    for (Stream& s : streams_) {
+      for (size_t i = 0; i < s.series.size(); ++i) {
+        closeMinute(s, table_.parameters()[i], s.series[i]);
+        s.series[i].count = 0;
+      }
+    }
+  }
   for (Pending& p : pending_) {
     const Signature& sig = kSignatures[p.check];
     events::AlertRecord a;
@@ -524,11 +533,11 @@ void VitalsIntegrityDetector::decide(const DeviceIndex& devices, bool, events::E
   pending_.clear();
 }
 
-std::vector<VitalsTrendRow> VitalsIntegrityDetector::takeTrend() {
+std::vector<vitals::TrendRow> VitalsIntegrityDetector::takeTrend() {
   return std::exchange(trend_, {});
 }
 
-std::vector<VitalsFlag> VitalsIntegrityDetector::takeFlags() {
+std::vector<vitals::Flag> VitalsIntegrityDetector::takeFlags() {
   return std::exchange(flags_, {});
 }
 

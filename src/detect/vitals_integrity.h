@@ -20,6 +20,7 @@
 
 #include "detect/detector.h"
 #include "vitals/parameters.h"
+#include "vitals/trend.h"
 
 namespace medtap::detect {
 
@@ -48,7 +49,7 @@ struct VitalsThresholds {
   // Alerts per bed and check: one per this interval, later ones folded into the count.
   static constexpr int64_t kAlertIntervalS = 15 * 60;
   // Impossible change: the three samples of a jump and its return lie within this time.
-  static constexpr int64_t kSpikeWindowS = 10;
+  static constexpr int64_t kSpikeWindowS = 10;  // samples further apart say nothing of a jump
   // Frozen: at least this many continuous parameters, identical in this many messages in a row
   // spanning at least this long.
   static constexpr size_t kFrozenMinParameters = 3;
@@ -83,22 +84,6 @@ struct VitalsStats {
   uint64_t trend_dropped = 0;    // kMaxPendingTrend
 };
 
-// One minute of one parameter at one bed: what `medtap vitals export` writes.
-struct VitalsTrendRow {
-  std::string bed, device, parameter, unit;
-  int64_t minute = 0;  // Unix seconds at the start of the minute
-  double min = 0, mean = 0, max = 0;
-  uint32_t samples = 0;
-};
-
-// A window a check flagged, for the report to shade.
-struct VitalsFlag {
-  std::string bed, device, parameter;
-  uint32_t signature_id = 0;
-  std::string check;
-  int64_t start = 0, end = 0;  // Unix seconds
-};
-
 class VitalsIntegrityDetector final : public Detector {
  public:
   explicit VitalsIntegrityDetector(
@@ -108,9 +93,10 @@ class VitalsIntegrityDetector final : public Detector {
   void decide(const DeviceIndex& devices, bool final, events::EventSink& out) override;
 
   const VitalsStats& stats() const { return stats_; }
-  // Trend rows of the minutes that closed, and the flagged windows, since the last call.
-  std::vector<VitalsTrendRow> takeTrend();
-  std::vector<VitalsFlag> takeFlags();
+  // Trend rows of the minutes that closed (every open minute too once the run is final), and
+  // the flagged windows, since the last call.
+  std::vector<vitals::TrendRow> takeTrend();
+  std::vector<vitals::Flag> takeFlags();
 
   enum Check : uint8_t {
     kImpossible,
@@ -206,8 +192,8 @@ class VitalsIntegrityDetector final : public Detector {
   };
   std::map<uint64_t, ContecFlow> contec_flows_;
   std::vector<Pending> pending_;
-  std::vector<VitalsTrendRow> trend_;
-  std::vector<VitalsFlag> flags_;
+  std::vector<vitals::TrendRow> trend_;
+  std::vector<vitals::Flag> flags_;
   VitalsStats stats_;
 };
 

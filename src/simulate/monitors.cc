@@ -55,7 +55,13 @@ void BedsideMonitor::onTimer(World& w, uint32_t tag) {
   switch (tag) {
     case kSend:
       sendSample(w);
-      w.schedule(w.now() + jitter(profile_.hl7.interval_s, 0.02), *this, kSend);
+      // A spiking monitor sends every second, as many do: a jump is only impossible between
+      // samples this close (docs/DETECTIONS.md 9000602).
+      w.schedule(w.now() + jitter(tamper_ == Tamper::Spike && w.now() >= tamper_at_
+                                      ? 1.0
+                                      : profile_.hl7.interval_s,
+                                  0.02),
+                 *this, kSend);
       break;
     case kTamperStart:
       break;  // the mode took effect at the scheduled time; see sendSample
@@ -89,6 +95,15 @@ void BedsideMonitor::sendSample(World& w) {
     v.spo2_valid = Validity::Valid;
     v.temp_c = k == 0 ? 47.9 : 36.8;
     v.rr = k == 1 ? 95 : 18;
+  } else if (tampering && tamper_ == Tamper::Spike) {
+    // One message in ten shows both rates 150 /min higher; the next is back to the patient's.
+    if (control_ % 10 == 0) {
+      v.hr += 150;
+      v.pr = v.hr;
+    }
+  } else if (tampering && tamper_ == Tamper::Disagree) {
+    // The ECG rate is not this patient's: 60 /min above what the oximeter counts.
+    v.hr = v.pr + 60;
   }
   last_ = v;
   vitalsObservations(msg_.dialect, v, now, msg_.observations);

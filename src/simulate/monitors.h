@@ -19,7 +19,7 @@
 
 namespace medtap::simulate {
 
-enum class Tamper : uint8_t { None, Freeze, Replay, Impossible };
+enum class Tamper : uint8_t { None, Freeze, Replay, Impossible, Spike, Disagree };
 
 // The OruMessage fields a device fills from its profile (application, EUI-64, dialect...).
 OruMessage oruTemplate(const DeviceProfile& p, const Host& h, const std::string& receiving_app,

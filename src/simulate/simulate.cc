@@ -35,7 +35,8 @@ constexpr ScenarioInfo kScenarios[] = {
      &ScenarioSet::phi_exfil},
     {"vitals-tamper",
      "one bed's values freeze, another replays old messages byte for byte, another shows "
-     "impossible values",
+     "impossible values, another's heart rate spikes and comes back, another's ECG rate "
+     "disagrees with its pulse rate",
      &ScenarioSet::vitals_tamper},
     {"scan", "a compromised workstation ARP-sweeps the ward and SYN-scans every live host",
      &ScenarioSet::scan},

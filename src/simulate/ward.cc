@@ -495,8 +495,10 @@ Status Builder::build() {
       std::swap(pick[i - 1], pick[static_cast<size_t>(rng_.range(0, static_cast<int64_t>(i) - 1))]);
     const std::pair<Tamper, const char*> modes[] = {{Tamper::Freeze, "values_frozen"},
                                                     {Tamper::Replay, "messages_replayed"},
-                                                    {Tamper::Impossible, "impossible_values"}};
-    for (size_t i = 0; i < 3 && i < pick.size(); ++i) {
+                                                    {Tamper::Impossible, "impossible_values"},
+                                                    {Tamper::Spike, "values_spiking"},
+                                                    {Tamper::Disagree, "sensors_disagree"}};
+    for (size_t i = 0; i < std::size(modes) && i < pick.size(); ++i) {
       const Timestamp at = scenarioTime(0.3 + 0.15 * static_cast<double>(i));
       pick[i]->tamperFrom(w_, modes[i].first, at);
       TruthEvent e;

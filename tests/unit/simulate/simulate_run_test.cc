@@ -164,7 +164,8 @@ TEST(SimulateRunTest, EveryScenarioLeavesItsEventsInTheSidecar) {
   }
   EXPECT_TRUE(actions["phi-exfil"].count("hl7_to_internet"));
   EXPECT_EQ(actions["vitals-tamper"],
-            (std::set<std::string>{"values_frozen", "messages_replayed", "impossible_values"}));
+            (std::set<std::string>{"values_frozen", "messages_replayed", "impossible_values",
+                                   "values_spiking", "sensors_disagree"}));
   EXPECT_TRUE(actions["scan"].count("arp_sweep"));
   EXPECT_TRUE(actions["scan"].count("syn_scan"));
   EXPECT_TRUE(actions["new-peer"].count("first_contact"));
