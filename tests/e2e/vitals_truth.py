@@ -35,7 +35,9 @@ EXPECTED = {
     "messages_replayed": (9000604, {9000606}),
     "sensors_disagree": (9000605, set()),
 }
-CHECKS = [9000601, 9000602, 9000603, 9000604, 9000605, 9000606, 9000607]
+CHECKS = {9000601: "impossible value", 9000602: "impossible change", 9000603: "frozen",
+          9000604: "replay", 9000605: "disagreeing sensors", 9000606: "time",
+          9000607: "two devices"}
 
 
 def seconds(ts):
@@ -60,7 +62,7 @@ def analyze(medtap, work, name, args):
             e = json.loads(line)
             if e["event_type"] == "alert" and e["alert"]["category"] == "vitals-integrity":
                 alerts.append(e)
-    with open(pcap + ".truth.json") as f:
+    with open(os.path.splitext(pcap)[0] + ".truth.json") as f:
         truth = json.load(f)
     os.remove(pcap)
     return alerts, truth, out
@@ -148,7 +150,7 @@ def main():
             n = tp[sid] + fp[sid] + secondary[sid]
             recall = f"{len(found[sid]) / len(mine):.2f}" if mine else "n/a"
             precision = f"{(tp[sid] + secondary[sid]) / n:.2f}" if n else "n/a"
-            print(f"| {sid} | | {len(mine)} | {len(found[sid])} | {recall} | {n} | {tp[sid]} | "
+            print(f"| {sid} | {CHECKS[sid]} | {len(mine)} | {len(found[sid])} | {recall} | {n} | {tp[sid]} | "
                   f"{secondary[sid]} | {fp[sid]} | {precision} |")
     for p in problems:
         print("FAIL:", p)
