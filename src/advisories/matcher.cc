@@ -166,7 +166,9 @@ std::vector<Match> Matcher::match(const DeviceFacts& device) const {
       if (best.status > m.status) {
         m.status = best.status;
         m.reason = best.reason;
+        m.status_cvss = 0;
       }
+      if (best.status == m.status) m.status_cvss = std::max(m.status_cvss, v.maxScore());
       for (const Remediation& r : v.remediations) {
         const bool applies = std::any_of(r.product_ids.begin(), r.product_ids.end(),
                                          [&](const auto& id) { return concerned.count(id) > 0; });

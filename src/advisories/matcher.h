@@ -29,7 +29,10 @@ struct Match {
   std::string identity;  // how the device was recognised: "model CMS8000", "tag cms8000-family"
   std::string reason;    // why this status, for a human
   std::vector<std::string> cves;  // of the vulnerabilities that concern the device
-  double max_cvss = 0;
+  double max_cvss = 0;            // the highest CVSS base score of those vulnerabilities
+  double status_cvss = 0;         // the highest of those whose own status is the match's: what is
+                           // certain about the device when it is affected, so that a CVE that
+                           // only may apply (firmware unknown) does not set the severity
   std::vector<std::string> remediations;  // "mitigation: <details>", deduplicated, in order
 };
 

@@ -1,5 +1,9 @@
 #include "advisories/store.h"
 
+#include <filesystem>
+
+#include "advisories/matcher.h"
+
 namespace medtap::advisories {
 
 namespace {
@@ -122,6 +126,19 @@ Result<std::vector<Advisory>> AdvisoryStore::load(std::vector<std::string>* warn
   }
   if (rc != SQLITE_DONE) return Error{path_ + ": reading advisories: " + sqlite3_errmsg(db_)};
   return out;
+}
+
+Result<std::vector<Advisory>> loadAdvisories(const std::string& path,
+                                             std::vector<std::string>* warnings) {
+  std::vector<Advisory> all = builtInAdvisories();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return all;
+  auto store = AdvisoryStore::open(path);
+  if (!store) return Error{store.error()};
+  auto imported = (*store)->load(warnings);
+  if (!imported) return Error{imported.error()};
+  mergeAdvisories(all, std::move(imported.value()));
+  return all;
 }
 
 }  // namespace medtap::advisories

@@ -42,4 +42,10 @@ class AdvisoryStore {
   sqlite3* db_;
 };
 
+// The advisories a run matches devices against: the built-in ones, and those imported into the
+// database at `path` (a newer revision of a built-in advisory replaces it). A database that does
+// not exist yet has none. `warnings`: stored documents that no longer parse.
+Result<std::vector<Advisory>> loadAdvisories(const std::string& path,
+                                             std::vector<std::string>* warnings = nullptr);
+
 }  // namespace medtap::advisories

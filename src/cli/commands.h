@@ -5,12 +5,13 @@
 
 namespace medtap::cli {
 
-void addAnalyzeCommand(CLI::App& app);    // analyze.cc: capture files -> eve.json
-void addWatchCommand(CLI::App& app);      // watch.cc: live interface -> eve.json
-void addConfigCommand(CLI::App& app);     // config.cc: config check FILE
-void addVitalsCommand(CLI::App& app);     // vitals.cc: vitals export --bed BED
-void addSimulateCommand(CLI::App& app);   // simulate.cc: the ward simulator
-void addInventoryCommand(CLI::App& app);  // inventory.cc: inventory [reconcile ASSETS.csv]
+void addAnalyzeCommand(CLI::App& app);     // analyze.cc: capture files -> eve.json
+void addWatchCommand(CLI::App& app);       // watch.cc: live interface -> eve.json
+void addConfigCommand(CLI::App& app);      // config.cc: config check FILE
+void addVitalsCommand(CLI::App& app);      // vitals.cc: vitals export --bed BED
+void addSimulateCommand(CLI::App& app);    // simulate.cc: the ward simulator
+void addInventoryCommand(CLI::App& app);   // inventory.cc: inventory [reconcile ASSETS.csv]
+void addAdvisoriesCommand(CLI::App& app);  // advisories.cc: advisories import|list|match
 
 // All of the above (main_commands.cc).
 void addCommands(CLI::App& app);

@@ -8,6 +8,7 @@ void addCommands(CLI::App& app) {
   addWatchCommand(app);
   addInventoryCommand(app);
   addVitalsCommand(app);
+  addAdvisoriesCommand(app);
   addConfigCommand(app);
 #ifdef MEDTAP_HAVE_SIMULATE
   addSimulateCommand(app);

@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "advisories/matcher.h"
+#include "advisories/store.h"
 #include "config/value_parse.h"
 #include "intel/pack.h"
 #include "sinks/eve_body.h"
@@ -147,6 +149,10 @@ Result<std::unique_ptr<Run>> Run::start(const config::Config& config) {
   options.dispatcher = config.dispatcher;
   detect::DetectOptions detect = detectOptions(config);
   detect.intel = std::move(intel.value());
+  auto known = advisories::loadAdvisories(databasePath(config));  // built-in and imported
+  if (!known) return Error{known.error()};
+  detect.advisories = std::make_shared<const advisories::Matcher>(std::move(known.value()),
+                                                                  advisories::Aliases::builtIn());
   auto run = std::unique_ptr<Run>(new Run(dir, std::move(eve.value()), std::move(inventory.value()),
                                           std::move(store.value()), detect, options, phi.value()));
   run->inventory_interval_ = config.inventory.update_interval;

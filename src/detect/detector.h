@@ -17,6 +17,10 @@
 #include "events/event.h"
 #include "intel/indicator.h"
 
+namespace medtap::advisories {
+class Matcher;  // advisories/matcher.h
+}  // namespace medtap::advisories
+
 namespace medtap::detect {
 
 // detect.learn / --learn: which packet time builds the baseline (detect/baseline_detector.h).
@@ -32,6 +36,8 @@ struct DetectOptions {
   std::shared_ptr<const intel::IndicatorSet> intel;
   LearnWindow learn;
   std::string baseline_database;  // the store the baseline is kept in; "" keeps it in memory
+  // The advisories devices are matched against (vulnerable_device.h); null: the built-in ones.
+  std::shared_ptr<const advisories::Matcher> advisories = nullptr;
 };
 
 class Detector : public events::EventSink {

@@ -5,6 +5,7 @@
 #include "detect/intel.h"
 #include "detect/phi_exposure.h"
 #include "detect/vitals_integrity.h"
+#include "detect/vulnerable_device.h"
 
 namespace medtap::detect {
 
@@ -18,6 +19,7 @@ Detectors::Detectors(const DetectOptions& options) {
   auto vitals = std::make_unique<VitalsIntegrityDetector>(options);
   vitals_ = vitals.get();
   detectors_.push_back(std::move(vitals));
+  detectors_.push_back(std::make_unique<VulnerableDeviceDetector>(options.advisories));
 }
 
 void Detectors::emit(const events::Event& event) {

@@ -45,6 +45,7 @@ TEST_F(MatcherTest, Cms8000WithUnknownFirmware) {
   EXPECT_EQ(m[1].cves, (std::vector<std::string>{"CVE-2024-12248", "CVE-2025-0626", "CVE-2025-0683",
                                                  "CVE-2025-1204"}));
   EXPECT_DOUBLE_EQ(m[1].max_cvss, 9.8);
+  EXPECT_DOUBLE_EQ(m[1].status_cvss, 7.5);  // 9.8 is CVE-2024-12248's, only potentially
   EXPECT_EQ(m[1].remediations.size(), 3u);  // the same three for every CVE
   EXPECT_EQ(m[1].remediations[0].rfind("mitigation: Per FDA recommendation", 0), 0u);
 }
@@ -65,6 +66,7 @@ TEST_F(MatcherTest, KnownFirmwareDecides) {
   ASSERT_EQ(listed.size(), 2u);
   EXPECT_EQ(listed[1].status, MatchStatus::Affected);
   EXPECT_EQ(listed[1].cves.size(), 4u);
+  EXPECT_DOUBLE_EQ(listed[1].status_cvss, 9.8);
   // 22-244-01's ranges are free text: in range, but only potentially.
   EXPECT_EQ(listed[0].status, MatchStatus::PotentiallyAffected);
   EXPECT_NE(listed[0].reason.find("best effort"), std::string::npos) << listed[0].reason;
