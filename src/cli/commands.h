@@ -12,6 +12,7 @@ void addVitalsCommand(CLI::App& app);      // vitals.cc: vitals export --bed BED
 void addSimulateCommand(CLI::App& app);    // simulate.cc: the ward simulator
 void addInventoryCommand(CLI::App& app);   // inventory.cc: inventory [reconcile ASSETS.csv]
 void addAdvisoriesCommand(CLI::App& app);  // advisories.cc: advisories import|list|match
+void addPolicyCommand(CLI::App& app);      // policy.cc: policy suggest | policy check
 
 // All of the above (main_commands.cc).
 void addCommands(CLI::App& app);

@@ -9,6 +9,7 @@ void addCommands(CLI::App& app) {
   addInventoryCommand(app);
   addVitalsCommand(app);
   addAdvisoriesCommand(app);
+  addPolicyCommand(app);
   addConfigCommand(app);
 #ifdef MEDTAP_HAVE_SIMULATE
   addSimulateCommand(app);

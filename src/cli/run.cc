@@ -16,6 +16,7 @@
 #include "advisories/store.h"
 #include "config/value_parse.h"
 #include "intel/pack.h"
+#include "policy/loader.h"
 #include "sinks/eve_body.h"
 #include "vitals/store.h"
 
@@ -70,6 +71,8 @@ void addRunOptions(CLI::App& command, RunOptions& options) {
                      "unix:///dev/log (outputs.syslog)");
   command.add_option("--syslog-format", options.syslog_format,
                      "syslog message format: rfc5424 or cef (outputs.syslog.format)");
+  command.add_option("--policy", options.policy,
+                     "segmentation policy: alert on flows it does not allow (detect.policy)");
 }
 
 Result<config::Config> effectiveConfig(const RunOptions& options) {
@@ -115,6 +118,9 @@ Result<config::Config> effectiveConfig(const RunOptions& options) {
   if (!options.syslog_format.empty()) {
     if (auto s = set("outputs.syslog.format", options.syslog_format); !s) return Error{s.error()};
   }
+  if (!options.policy.empty()) {
+    if (auto s = set("detect.policy", options.policy); !s) return Error{s.error()};
+  }
   auto problems = config::checkConsistency(cfg);
   if (!problems.empty()) return Error{problems.front()};
   return cfg;
@@ -124,6 +130,13 @@ Result<std::unique_ptr<Run>> Run::start(const config::Config& config) {
   // The packs first: a bad one stops the run before anything is written.
   auto intel = loadIntelPacks(config.detect.intel_files);
   if (!intel) return Error{intel.error()};
+  // Then the policy, for the same reason.
+  std::shared_ptr<const policy::Policy> segmentation;
+  if (!config.detect.policy.empty()) {
+    auto loaded = policy::loadPolicyFile(config.detect.policy);
+    if (!loaded) return Error{loaded.error()};
+    segmentation = std::make_shared<const policy::Policy>(std::move(loaded.value()));
+  }
   const std::string& dir = config.outputs.directory;
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -175,6 +188,12 @@ Result<std::unique_ptr<Run>> Run::start(const config::Config& config) {
     if (!syslog) return Error{syslog.error()};
     run->syslog_ = std::move(syslog.value());
     run->alerts_.add(*run->syslog_);
+  }
+  if (segmentation) {
+    auto detector =
+        std::make_unique<policy::PolicyDetector>(segmentation, config.site.home_networks);
+    run->policy_ = detector.get();
+    run->addDetector(std::move(detector));
   }
   return run;
 }

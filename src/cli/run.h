@@ -17,6 +17,7 @@
 #include "detect/detectors.h"
 #include "inventory/inventory.h"
 #include "pipeline/pipeline.h"
+#include "policy/policy_detector.h"
 #include "report/report.h"
 #include "sinks/eve_writer.h"
 #include "sinks/syslog_sink.h"
@@ -33,6 +34,7 @@ struct RunOptions {
   std::string learn;                       // --learn (detect.learn)
   std::string syslog_server;               // --syslog URL (outputs.syslog, enabled)
   std::string syslog_format;               // --syslog-format (outputs.syslog.format)
+  std::string policy;                      // --policy (detect.policy)
 };
 
 void addRunOptions(CLI::App& command, RunOptions& options);
@@ -70,6 +72,12 @@ class Run {
   std::string summary(double wall_seconds, const capture::SourceStats* live_stats) const;
 
   const std::string& outputDir() const { return output_dir_; }
+  // A detector of another stage, fed and decided with the built-in ones (`policy suggest`).
+  void addDetector(std::unique_ptr<detect::Detector> detector) {
+    detectors_.add(std::move(detector));
+  }
+  // The segmentation policy's detector when detect.policy names one, else nullptr.
+  const policy::PolicyDetector* policyDetector() const { return policy_; }
   // Where capture sources count their anomalies, so that the summary shows them with the rest.
   AnomalyCounters& anomalies() { return pipeline_.anomalies(); }
 
@@ -107,6 +115,7 @@ class Run {
   // report.html and report.md (outputs.report): fed flows and alerts, written by finish().
   std::unique_ptr<report::Collector> report_;
   std::vector<events::DeviceRecord> final_devices_;
+  const policy::PolicyDetector* policy_ = nullptr;  // owned by detectors_
   pipeline::Pipeline pipeline_;
   std::string inventory_summary_;
   Duration inventory_interval_{};

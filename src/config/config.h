@@ -83,6 +83,9 @@ struct DetectConfig {
   // learns nothing and detects against the stored baseline; a duration ("7d") learns from the
   // first that much packet time of a run, then detects; "all" learns from the whole run.
   std::string learn;
+  // A segmentation policy file (docs/POLICY.md): flows it does not allow raise
+  // policy-violation alerts. "" for none.
+  std::string policy;
 };
 
 struct Config {

@@ -173,6 +173,9 @@ const KeySpec kKeys[] = {
     {"detect.learn", K::Text, 0, 64,
      "Anomaly baseline learning: off, all, or a duration of packet time (7d).",
      [](Config& c) -> FieldRef { return &c.detect.learn; }},
+    {"detect.policy", K::Text, 0, kMaxTextLength,
+     "Segmentation policy file; flows it does not allow raise policy-violation alerts.",
+     [](Config& c) -> FieldRef { return &c.detect.policy; }},
 };
 
 std::string formatBound(ValueKind kind, int64_t v) {
