@@ -41,8 +41,10 @@ if alerts:
     print(f"  {len(alerts)} alerts: " + ", ".join(f"{sev[s]} severity {s}" for s in sorted(sev)))
     for a in sorted(alerts, key=lambda a: (a["alert"]["severity"], a["timestamp"])):
         ev = a["evidence"]
-        print(f"    [{a['alert']['severity']}] {a['timestamp'][11:19]} {a['device']['ip']} -> "
-              f"{ev.get('destination')} ({ev.get('destination_locality')}): "
+        # An alert about a device itself (an advisory) has no destination.
+        where = (f" -> {ev['destination']} ({ev.get('destination_locality')})"
+                 if "destination" in ev else "")
+        print(f"    [{a['alert']['severity']}] {a['timestamp'][11:19]} {a['device']['ip']}{where}: "
               f"{a['alert']['signature'].removeprefix('MEDTAP ')}")
 # The raw flows behind the Contec alerts.
 contec = [e for e in flows if e["dest_ip"].startswith("202.114.4.")]
@@ -52,3 +54,4 @@ if contec:
           "(" + ", ".join(f"{n}x {p}" for p, n in ports.most_common()) + ")")
 print(f"== full output: {out}/eve.json ({sum(by_type.values())} events: " +
       ", ".join(f"{n} {t}" for t, n in by_type.most_common()) + ")")
+print(f"== report for the clinical engineering team: {out}/report.html (and {out}/report.md)")

@@ -1,6 +1,8 @@
 // Whole runs of the simulator: determinism, the sidecar against the capture, the scenarios.
 #include "simulate/simulate.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <set>
@@ -19,8 +21,11 @@ using testing::readFile;
 using testing::readPcap;
 using testing::tcpView;
 
+// The process id keeps two runs of these tests (two build folders, one machine) off each
+// other's files: TempDir() is /tmp for both.
 std::string tempPath(const std::string& name) {
-  return ::testing::TempDir() + "simulate_run_test_" + name + ".pcap";
+  return ::testing::TempDir() + "simulate_run_test_" + std::to_string(getpid()) + "_" + name +
+         ".pcap";
 }
 
 SimulateOptions smallWard(const std::string& name) {
