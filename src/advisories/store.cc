@@ -4,6 +4,8 @@
 
 #include "advisories/matcher.h"
 
+#include "core/sqlite.h"
+
 namespace medtap::advisories {
 
 namespace {
@@ -18,21 +20,9 @@ CREATE TABLE IF NOT EXISTS advisories(
   csaf TEXT NOT NULL);                -- the document as imported
 )sql";
 
-struct Statement {
-  sqlite3_stmt* s = nullptr;
-  ~Statement() { sqlite3_finalize(s); }
-};
-
-std::string column(sqlite3_stmt* s, int i) {
-  const unsigned char* t = sqlite3_column_text(s, i);
-  return t == nullptr ? std::string{}
-                      : std::string(reinterpret_cast<const char*>(t),
-                                    static_cast<size_t>(sqlite3_column_bytes(s, i)));
-}
-
-void bindText(sqlite3_stmt* s, int i, std::string_view v) {
-  sqlite3_bind_text(s, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-}
+using sqlite::bindText;
+using sqlite::column;
+using sqlite::Statement;
 
 }  // namespace
 
@@ -51,14 +41,9 @@ std::string_view outcomeName(PutOutcome o) {
 }
 
 Result<std::unique_ptr<AdvisoryStore>> AdvisoryStore::open(const std::string& path) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK) {
-    std::string why = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close(db);
-    return Error{path + ": cannot open the database: " + why};
-  }
-  sqlite3_busy_timeout(db, 5000);
+  auto opened = sqlite::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (!opened) return Error{opened.error()};
+  sqlite3* db = opened.value();
   std::unique_ptr<AdvisoryStore> store(new AdvisoryStore(path, db));
   if (auto s = store->exec(kSchema); !s) return Error{s.error()};
   return store;
@@ -69,13 +54,7 @@ AdvisoryStore::~AdvisoryStore() {
 }
 
 Status AdvisoryStore::exec(const char* sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string why = message != nullptr ? message : sqlite3_errmsg(db_);
-    sqlite3_free(message);
-    return Error{path_ + ": " + why};
-  }
-  return Ok{};
+  return sqlite::exec(db_, path_, sql);
 }
 
 Result<PutOutcome> AdvisoryStore::put(const Advisory& a, std::string_view csaf_text) {

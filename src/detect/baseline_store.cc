@@ -1,5 +1,7 @@
 #include "detect/baseline_store.h"
 
+#include "core/sqlite.h"
+
 namespace medtap::detect {
 
 namespace {
@@ -26,33 +28,16 @@ CREATE TABLE IF NOT EXISTS baseline_values(
 // A stored owner or value longer than this was not written by medtap (DNS names are 253 bytes).
 constexpr size_t kMaxStoredText = 1024;
 
-struct Statement {
-  sqlite3_stmt* s = nullptr;
-  ~Statement() { sqlite3_finalize(s); }
-};
-
-std::string column(sqlite3_stmt* s, int i) {
-  const unsigned char* t = sqlite3_column_text(s, i);
-  return t == nullptr ? std::string{}
-                      : std::string(reinterpret_cast<const char*>(t),
-                                    static_cast<size_t>(sqlite3_column_bytes(s, i)));
-}
-
-void bindText(sqlite3_stmt* s, int i, std::string_view v) {
-  sqlite3_bind_text(s, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-}
+using sqlite::bindText;
+using sqlite::column;
+using sqlite::Statement;
 
 }  // namespace
 
 Result<std::unique_ptr<BaselineStore>> BaselineStore::open(const std::string& path) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK) {
-    std::string why = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close(db);
-    return Error{path + ": cannot open the database: " + why};
-  }
-  sqlite3_busy_timeout(db, 5000);
+  auto opened = sqlite::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (!opened) return Error{opened.error()};
+  sqlite3* db = opened.value();
   std::unique_ptr<BaselineStore> store(new BaselineStore(path, db));
   if (auto s = store->exec(kSchema); !s) return Error{s.error()};
   return store;
@@ -63,13 +48,7 @@ BaselineStore::~BaselineStore() {
 }
 
 Status BaselineStore::exec(const char* sql) {
-  char* msg = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
-    std::string why = msg != nullptr ? msg : "unknown error";
-    sqlite3_free(msg);
-    return Error{path_ + ": " + why};
-  }
-  return Ok{};
+  return sqlite::exec(db_, path_, sql);
 }
 
 Status BaselineStore::fail(const char* what) const {

@@ -6,6 +6,8 @@
 
 #include "inventory/facts.h"
 
+#include "core/sqlite.h"
+
 namespace medtap::inventory {
 
 namespace {
@@ -46,22 +48,9 @@ CREATE TABLE IF NOT EXISTS alerts(
   PRIMARY KEY(signature_id, device_id, key)) WITHOUT ROWID;
 )sql";
 
-struct Statement {
-  sqlite3_stmt* s = nullptr;
-  ~Statement() { sqlite3_finalize(s); }
-};
-
-std::string column(sqlite3_stmt* s, int i) {
-  const unsigned char* t = sqlite3_column_text(s, i);
-  return t == nullptr ? std::string{}
-                      : std::string(reinterpret_cast<const char*>(t),
-                                    static_cast<size_t>(sqlite3_column_bytes(s, i)));
-}
-
-void bindText(sqlite3_stmt* s, int i, std::string_view v) {
-  // An empty view may have no data pointer, which SQLite would store as NULL.
-  sqlite3_bind_text(s, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-}
+using sqlite::bindText;
+using sqlite::column;
+using sqlite::Statement;
 
 // Values come off the wire: bytes that are not UTF-8 are replaced, never thrown on.
 std::string jsonArray(const std::vector<std::string>& values) {
@@ -118,14 +107,7 @@ StoredAlert storedAlert(const events::AlertRecord& a, std::string eve_line) {
 }
 
 Result<sqlite3*> Store::openHandle(const std::string& path, int flags) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
-    std::string why = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close(db);
-    return Error{path + ": cannot open the database: " + why};
-  }
-  sqlite3_busy_timeout(db, 5000);
-  return db;
+  return sqlite::open(path, flags);
 }
 
 Status Store::checkSchemaVersion() const {
@@ -178,13 +160,7 @@ Store::~Store() {
 }
 
 Status Store::exec(const char* sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string why = message != nullptr ? message : sqlite3_errmsg(db_);
-    sqlite3_free(message);
-    return Error{path_ + ": " + why};
-  }
-  return Ok{};
+  return sqlite::exec(db_, path_, sql);
 }
 
 Status Store::fail(const char* what) const {

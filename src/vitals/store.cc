@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "core/sqlite.h"
+
 namespace medtap::vitals {
 
 namespace {
@@ -23,32 +25,9 @@ CREATE TABLE IF NOT EXISTS vitals_flags(
   PRIMARY KEY(bed, start_s, signature_id, device)) WITHOUT ROWID;
 )sql";
 
-struct Statement {
-  sqlite3_stmt* s = nullptr;
-  ~Statement() { sqlite3_finalize(s); }
-};
-
-void bindText(sqlite3_stmt* s, int i, std::string_view v) {
-  sqlite3_bind_text(s, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-}
-
-std::string column(sqlite3_stmt* s, int i) {
-  const unsigned char* t = sqlite3_column_text(s, i);
-  return t == nullptr ? std::string{}
-                      : std::string(reinterpret_cast<const char*>(t),
-                                    static_cast<size_t>(sqlite3_column_bytes(s, i)));
-}
-
-Result<sqlite3*> openHandle(const std::string& path, int flags) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
-    std::string why = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close(db);
-    return Error{path + ": cannot open the database: " + why};
-  }
-  sqlite3_busy_timeout(db, 5000);
-  return db;
-}
+using sqlite::bindText;
+using sqlite::column;
+using sqlite::Statement;
 
 bool hasTable(sqlite3* db, const char* name) {
   Statement s;
@@ -63,22 +42,17 @@ bool hasTable(sqlite3* db, const char* name) {
 }  // namespace
 
 Result<std::unique_ptr<TrendStore>> TrendStore::open(const std::string& path) {
-  auto db = openHandle(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  auto db = sqlite::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (!db) return Error{db.error()};
   std::unique_ptr<TrendStore> store(new TrendStore(path, db.value()));
-  char* message = nullptr;
-  if (sqlite3_exec(store->db_, kSchema, nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string why = message != nullptr ? message : sqlite3_errmsg(store->db_);
-    sqlite3_free(message);
-    return Error{path + ": " + why};
-  }
+  if (auto s = sqlite::exec(store->db_, path, kSchema); !s) return Error{s.error()};
   return store;
 }
 
 Result<std::unique_ptr<TrendStore>> TrendStore::openReadOnly(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return Error{path + ": No such file or directory"};
-  auto db = openHandle(path, SQLITE_OPEN_READONLY);
+  auto db = sqlite::open(path, SQLITE_OPEN_READONLY);
   if (!db) return Error{db.error()};
   std::unique_ptr<TrendStore> store(new TrendStore(path, db.value()));
   store->read_only_ = true;
