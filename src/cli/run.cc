@@ -131,11 +131,13 @@ Result<std::unique_ptr<Run>> Run::start(const config::Config& config) {
   auto intel = loadIntelPacks(config.detect.intel_files);
   if (!intel) return Error{intel.error()};
   // Then the policy, for the same reason.
-  std::shared_ptr<const policy::Policy> segmentation;
+  std::shared_ptr<const policy::PolicyJudge> segmentation;
   if (!config.detect.policy.empty()) {
     auto loaded = policy::loadPolicyFile(config.detect.policy);
     if (!loaded) return Error{loaded.error()};
-    segmentation = std::make_shared<const policy::Policy>(std::move(loaded.value()));
+    segmentation = std::make_shared<const policy::PolicyJudge>(
+        std::make_shared<const policy::Policy>(std::move(loaded.value())),
+        config.site.home_networks);
   }
   const std::string& dir = config.outputs.directory;
   std::error_code ec;
@@ -162,6 +164,7 @@ Result<std::unique_ptr<Run>> Run::start(const config::Config& config) {
   options.dispatcher = config.dispatcher;
   detect::DetectOptions detect = detectOptions(config);
   detect.intel = std::move(intel.value());
+  detect.policy = segmentation;  // PHI on a flow the policy does not allow (phi_exposure.h)
   auto known = advisories::loadAdvisories(databasePath(config));  // built-in and imported
   if (!known) return Error{known.error()};
   detect.advisories = std::make_shared<const advisories::Matcher>(std::move(known.value()),
@@ -190,8 +193,7 @@ Result<std::unique_ptr<Run>> Run::start(const config::Config& config) {
     run->alerts_.add(*run->syslog_);
   }
   if (segmentation) {
-    auto detector =
-        std::make_unique<policy::PolicyDetector>(segmentation, config.site.home_networks);
+    auto detector = std::make_unique<policy::PolicyDetector>(segmentation);
     run->policy_ = detector.get();
     run->addDetector(std::move(detector));
   }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -22,6 +23,28 @@ class Matcher;  // advisories/matcher.h
 }  // namespace medtap::advisories
 
 namespace medtap::detect {
+
+// Whether the site's segmentation policy (detect.policy) allows a flow. policy/ implements it
+// (policy::PolicyJudge) and detect/ does not depend on policy/: one judge serves the
+// policy-violation detector and the PHI exposure detector, so both agree on what is allowed.
+class FlowPolicy {
+ public:
+  struct Judgement {
+    bool allowed = true;
+    std::string from_zone, to_zone;
+    std::string service;   // "tcp/2575 hl7"
+    std::string rule;      // the rule that decided, "allow[2] (policy.yaml:14)", or "default: deny"
+    uint8_t severity = 2;  // of a violation, as the rule or the default says
+  };
+  virtual ~FlowPolicy() = default;
+  // The flow from `src` (the client) to `dst`'s `port`. nullopt: an end's device is not yet
+  // identified and its zone may still change; `final` (the run is ending) always judges.
+  virtual std::optional<Judgement> judge(const DeviceIndex& devices, const IpAddress& src,
+                                         const IpAddress& dst, uint8_t ip_proto, uint16_t port,
+                                         std::string_view app, bool final) const = 0;
+  // The policy's file name, for evidence.
+  virtual const std::string& source() const = 0;
+};
 
 // detect.learn / --learn: which packet time builds the baseline (detect/baseline_detector.h).
 struct LearnWindow {
@@ -38,6 +61,9 @@ struct DetectOptions {
   std::string baseline_database;  // the store the baseline is kept in; "" keeps it in memory
   // The advisories devices are matched against (vulnerable_device.h); null: the built-in ones.
   std::shared_ptr<const advisories::Matcher> advisories = nullptr;
+  // The segmentation policy when one is loaded: cleartext PHI on a flow it does not allow is
+  // exposure too (phi_exposure.h). null: only off-site destinations count.
+  std::shared_ptr<const FlowPolicy> policy = nullptr;
 };
 
 class Detector : public events::EventSink {

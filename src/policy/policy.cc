@@ -90,6 +90,38 @@ Decision evaluate(const Policy& policy, const FlowKey& flow) {
   return Decision{policy.default_verdict, nullptr, policy.default_severity};
 }
 
+namespace {
+
+// A device being identified may still change zone: wait for its class while the run goes on.
+bool identified(const detect::AddressInfo* info) {
+  return info != nullptr && info->device_class != "unknown";
+}
+
+}  // namespace
+
+std::optional<detect::FlowPolicy::Judgement> PolicyJudge::judge(
+    const detect::DeviceIndex& devices, const IpAddress& src, const IpAddress& dst,
+    uint8_t ip_proto, uint16_t port, std::string_view app, bool final) const {
+  const detect::AddressInfo* src_device = devices.find(src);
+  const detect::AddressInfo* dst_device = devices.find(dst);
+  if (!final && (!identified(src_device) || !identified(dst_device))) return std::nullopt;
+  const std::string_view from = zoneName(zoneOf(*policy_, {src, src_device}, site_networks_));
+  const std::string_view to = zoneName(zoneOf(*policy_, {dst, dst_device}, site_networks_));
+  const Decision d = evaluate(*policy_, {from, to, ip_proto, port, app});
+  Judgement j;
+  j.allowed = d.verdict == Verdict::Allow;
+  j.from_zone = from;
+  j.to_zone = to;
+  j.service = serviceName(ip_proto, port, app);
+  if (d.rule != nullptr) {
+    j.rule = d.rule->label;
+  } else {
+    j.rule = j.allowed ? "default: allow" : "default: deny";
+  }
+  j.severity = d.severity;
+  return j;
+}
+
 std::string protoName(uint8_t ip_proto) {
   switch (ip_proto) {
     case kIpProtoTcp:

@@ -6,11 +6,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/address.h"
+#include "detect/detector.h"
 #include "detect/device_index.h"
 
 namespace medtap::policy {
@@ -104,6 +107,24 @@ Decision evaluate(const Policy& policy, const FlowKey& flow);
 // no analyzer recognised (no payload seen, a capture that starts mid-stream): such a flow is
 // judged by its zones, protocol and port.
 bool matches(const FlowRule& rule, const FlowKey& flow);
+
+// The one place that decides whether a flow between two addresses is allowed: zones from the
+// inventory's devices, then evaluate(). The policy-violation detector and the PHI exposure
+// detector both ask it.
+class PolicyJudge final : public detect::FlowPolicy {
+ public:
+  PolicyJudge(std::shared_ptr<const Policy> policy, std::vector<IpNetwork> site_networks)
+      : policy_(std::move(policy)), site_networks_(std::move(site_networks)) {}
+  std::optional<Judgement> judge(const detect::DeviceIndex& devices, const IpAddress& src,
+                                 const IpAddress& dst, uint8_t ip_proto, uint16_t port,
+                                 std::string_view app, bool final) const override;
+  const std::string& source() const override { return policy_->source; }
+  const Policy& policy() const { return *policy_; }
+
+ private:
+  std::shared_ptr<const Policy> policy_;
+  std::vector<IpNetwork> site_networks_;
+};
 
 // "tcp", "udp", "icmp", or "ip/<n>".
 std::string protoName(uint8_t ip_proto);

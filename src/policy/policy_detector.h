@@ -28,7 +28,9 @@ struct Violation {
 class PolicyDetector final : public detect::Detector {
  public:
   PolicyDetector(std::shared_ptr<const Policy> policy, std::vector<IpNetwork> site_networks)
-      : policy_(std::move(policy)), site_networks_(std::move(site_networks)) {}
+      : judge_(std::make_shared<const PolicyJudge>(std::move(policy), std::move(site_networks))) {}
+  // Sharing the judge the PHI exposure detector asks (detect::DetectOptions::policy).
+  explicit PolicyDetector(std::shared_ptr<const PolicyJudge> judge) : judge_(std::move(judge)) {}
   void emit(const events::Event& event) override;
   void decide(const detect::DeviceIndex& devices, bool final, events::EventSink& out) override;
 
@@ -43,8 +45,7 @@ class PolicyDetector final : public detect::Detector {
  private:
   std::string_view signatureFor(std::string_view from, std::string_view to);
 
-  std::shared_ptr<const Policy> policy_;
-  std::vector<IpNetwork> site_networks_;
+  std::shared_ptr<const PolicyJudge> judge_;
   detect::Candidates candidates_;
   // Alert names hold the two zones; AlertRecord::signature is a view, so the names live here,
   // as long as the detector (a set: its strings do not move). At most zones^2 of them.

@@ -1,11 +1,13 @@
 // The segmentation policy: the loader's one-line errors at the marked place, the first zone that
 // matches, deny before allow before the default, violations folded and waiting for the devices'
-// identification, and a suggested policy that loads back and allows what it was made from.
+// identification, PHI on a flow the policy denies raising 9000201 through the same judge, and a
+// suggested policy that loads back and allows what it was made from.
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
+#include "detect/detectors.h"
 #include "policy/loader.h"
 #include "policy/policy_detector.h"
 #include "policy/suggest.h"
@@ -216,6 +218,91 @@ TEST(PolicyDetector, FoldsViolationsAndWaitsForIdentification) {
   EXPECT_EQ(evidence(out.alerts[1], "rule"), "default: deny");
   ASSERT_EQ(det.violations().size(), 2u);
   EXPECT_EQ(det.violations()[0].count, 5u);
+}
+
+events::Event hl7WithPatient(const char* src, const char* dst, int64_t sec) {
+  events::Hl7Message m;
+  m.message_type = "ORU^R01";
+  m.patient.id = "pt_cccccccccccccccc";
+  m.patient.add(events::Hl7PhiField::Pid3);
+  m.patient.add(events::Hl7PhiField::Pid5);
+  events::Event e = flowEvent(src, dst, 6, 2575, "hl7", sec);
+  e.body = m;
+  e.direction = events::Direction::ToServer;
+  return e;
+}
+
+constexpr const char* kHl7Ward = R"(zones:
+  - name: monitors
+    classes: [patient-monitor]
+  - name: central
+    classes: [central-station]
+allow:
+  - {from: monitors, to: central, proto: tcp, ports: [2575], app: hl7}
+default: deny
+)";
+
+// The PHI exposure detector asks the policy detector's judge: the monitor's HL7 to its central
+// station is allowed and raises nothing; the same HL7 to a workstation the policy does not list
+// is patient data outside the allowed flows (9000201, severity 2), naming the zones and the rule.
+TEST(PhiOutsideThePolicy, DeniedFlowWithPatientDataAlertsAllowedOneDoesNot) {
+  auto p = loadPolicyText(kHl7Ward, "hl7.yaml");
+  ASSERT_TRUE(p.ok()) << p.error();
+  auto judge =
+      std::make_shared<const PolicyJudge>(std::make_shared<const Policy>(p.value()), kSite);
+  detect::DetectOptions options;
+  options.site_networks = kSite;
+  options.policy = judge;
+  detect::Detectors detectors(options);
+  detectors.emit(hl7WithPatient("10.12.2.15", "10.12.1.15", 1));  // the central station
+  detectors.emit(hl7WithPatient("10.12.2.15", "10.12.1.40", 2));  // a workstation
+  detectors.emit(hl7WithPatient("10.12.2.15", "10.12.1.40", 3));
+  const std::vector<events::DeviceRecord> early = {
+      device("mac:00:a0:9a:00:00:01", "10.12.2.15", "local", "patient-monitor"),
+      device("mac:00:09:5c:00:00:01", "10.12.1.15", "local", "central-station"),
+      device("mac:00:11:22:00:00:01", "10.12.1.40", "local", "unknown")};
+  Collect out;
+  detectors.decide(detect::DeviceIndex(early), false, out);
+  EXPECT_TRUE(out.alerts.empty());  // the workstation is not identified yet: its zone may change
+  std::vector<events::DeviceRecord> later = early;
+  later[2].device_class = "workstation";
+  detectors.decide(detect::DeviceIndex(later), false, out);
+  ASSERT_EQ(out.alerts.size(), 1u);
+  const events::AlertRecord& a = out.alerts[0];
+  EXPECT_EQ(a.signature_id, 9000201u);
+  EXPECT_EQ(a.category, "phi-exposure");
+  EXPECT_EQ(a.severity, 2);
+  EXPECT_EQ(a.count, 2u);
+  EXPECT_EQ(a.device_id, "mac:00:a0:9a:00:00:01");
+  EXPECT_EQ(evidence(a, "destination"), "10.12.1.40:2575");
+  EXPECT_EQ(evidence(a, "from_zone"), "monitors");
+  EXPECT_EQ(evidence(a, "to_zone"), "unzoned");
+  EXPECT_EQ(evidence(a, "service"), "tcp/2575 hl7");
+  EXPECT_EQ(evidence(a, "rule"), "default: deny");
+  EXPECT_EQ(evidence(a, "policy"), "hl7.yaml");
+  EXPECT_EQ(evidence(a, "phi_fields"), "PID-3, PID-5");
+  EXPECT_EQ(evidence(a, "patient_tokens"), "pt_cccccccccccccccc");
+  detectors.decide(detect::DeviceIndex(later), true, out);
+  EXPECT_EQ(out.alerts.size(), 1u);  // the central station's feed is allowed
+}
+
+// Off the site, the PHI alert stays severity 1 whatever the policy says.
+TEST(PhiOutsideThePolicy, OffSiteStaysSeverityOne) {
+  auto p = loadPolicyText(kHl7Ward, "hl7.yaml");
+  ASSERT_TRUE(p.ok()) << p.error();
+  detect::DetectOptions options;
+  options.site_networks = kSite;
+  options.policy = std::make_shared<const PolicyJudge>(std::make_shared<const Policy>(*p), kSite);
+  detect::Detectors detectors(options);
+  detectors.emit(hl7WithPatient("10.12.2.15", "203.0.113.45", 1));
+  Collect out;
+  detectors.decide(detect::DeviceIndex(
+                       {device("mac:00:a0:9a:00:00:01", "10.12.2.15", "local", "patient-monitor"),
+                        device("ip:203.0.113.45", "203.0.113.45", "routed", "unknown")}),
+                   true, out);
+  ASSERT_EQ(out.alerts.size(), 1u);
+  EXPECT_EQ(out.alerts[0].severity, 1);
+  EXPECT_EQ(evidence(out.alerts[0], "rule"), "");
 }
 
 TEST(PolicySuggest, LeastPrivilegeLoadsBackAndAllowsWhatItSaw) {
