@@ -298,14 +298,20 @@ void VitalsIntegrityDetector::sample(Stream& s, const Message& m, const Sample& 
   // A jump and its return: a then b far from a, then the newest back near a, all close in time.
   if (p.max_change_per_s > 0 && series.n >= 2 &&
       t - series.a.t <= VitalsThresholds::kSpikeWindowS * kNs) {
+    // The per-second change alone grows without end with the spacing (30 /min/s allows any
+    // heart rate 15 s later): capped at the largest excursion a patient makes and returns from.
     const auto allowed = [&](int64_t from, int64_t to) {
-      return p.max_change_per_s * std::max(1.0, static_cast<double>(to - from) / kNs);
+      const double by_rate =
+          p.max_change_per_s * std::max(1.0, static_cast<double>(to - from) / kNs);
+      return p.max_excursion > 0 ? std::min(by_rate, p.max_excursion) : by_rate;
     };
     const double up = series.b.value - series.a.value;
     const double down = x.value - series.b.value;
+    const double back = std::fabs(x.value - series.a.value);
     if (std::fabs(up) > allowed(series.a.t, series.b.t) &&
         std::fabs(down) > allowed(series.b.t, t) && (up > 0) != (down > 0) &&
-        std::fabs(x.value - series.a.value) <= allowed(series.a.t, t)) {
+        back <= allowed(series.a.t, t) &&
+        back <= VitalsThresholds::kSpikeReturnFraction * std::min(std::fabs(up), std::fabs(down))) {
       flagged(kJump, m, p.name, series.a.t, t,
               where(m.bed, m.device) + ": " + p.label + " went " + number(series.a.value) + " -> " +
                   number(series.b.value) + " -> " + number(x.value) + " " + p.unit + " between " +

@@ -48,8 +48,13 @@ struct VitalsCaps {
 struct VitalsThresholds {
   // Alerts per bed and check: one per this interval, later ones folded into the count.
   static constexpr int64_t kAlertIntervalS = 15 * 60;
-  // Impossible change: the three samples of a jump and its return lie within this time.
-  static constexpr int64_t kSpikeWindowS = 10;  // samples further apart say nothing of a jump
+  // Impossible change: the three samples of a jump and its return lie within this time. The
+  // change allowed between two samples is the parameter's per-second change times their spacing,
+  // capped at its max_excursion, so that a spike stays visible at one sample a minute; samples
+  // further apart than this say nothing of a jump.
+  static constexpr int64_t kSpikeWindowS = 3 * 60;
+  // ... and the newest sample came back to within this fraction of the jump of the first one.
+  static constexpr double kSpikeReturnFraction = 0.5;
   // Frozen: at least this many continuous parameters, identical in this many messages in a row
   // spanning at least this long.
   static constexpr size_t kFrozenMinParameters = 3;

@@ -55,13 +55,9 @@ void BedsideMonitor::onTimer(World& w, uint32_t tag) {
   switch (tag) {
     case kSend:
       sendSample(w);
-      // A spiking monitor sends every second, as many do: a jump is only impossible between
-      // samples this close (docs/DETECTIONS.md 9000602).
-      w.schedule(w.now() + jitter(tamper_ == Tamper::Spike && w.now() >= tamper_at_
-                                      ? 1.0
-                                      : profile_.hl7.interval_s,
-                                  0.02),
-                 *this, kSend);
+      // A spiking monitor keeps its usual rate (every 10 s for most): the jump must be seen at
+      // the spacing HL7 monitors really use (docs/DETECTIONS.md 9000602).
+      w.schedule(w.now() + jitter(profile_.hl7.interval_s, 0.02), *this, kSend);
       break;
     case kTamperStart:
       break;  // the mode took effect at the scheduled time; see sendSample

@@ -99,6 +99,15 @@ void parseParameter(const YAML::Node& n, const std::string& at, Parameter& p,
     if (p.max_change_per_s < 0) problems.push_back(at + ": `max_change_per_s` negative");
     p.change_source = sourceOf(change, "max_change_per_s", at, problems);
   }
+  if (const YAML::Node excursion = n["max_excursion"]; excursion) {
+    if (!excursion.IsMap()) {
+      problems.push_back(at + ": `max_excursion` must be a map with `value` and `source`");
+    } else {
+      p.max_excursion = number(excursion, "value", at, problems);
+      if (p.max_excursion <= 0) problems.push_back(at + ": `max_excursion` not positive");
+      p.excursion_source = sourceOf(excursion, "max_excursion", at, problems);
+    }
+  }
   const std::string role = scalar(n, "role");
   if (role == "ecg_rate") {
     p.role = Role::EcgRate;

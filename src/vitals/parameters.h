@@ -35,6 +35,11 @@ struct Parameter {
   std::string range_source;
   double max_change_per_s = 0;  // 0: not checked
   std::string change_source;
+  // The largest excursion a real patient's value makes and returns from between samples far
+  // apart (tens of seconds): the ceiling the per-second change is capped at, so that a spike
+  // stays visible however slowly a device reports. 0: no ceiling.
+  double max_excursion = 0;
+  std::string excursion_source;
   Role role = Role::None;
 };
 

@@ -145,6 +145,10 @@ TEST(VitalsParameters, BuiltinTableLoadsWithSources) {
     ASSERT_NE(p, nullptr) << name;
     EXPECT_FALSE(p->range_source.empty()) << name;
     EXPECT_FALSE(p->change_source.empty()) << name;
+    if (p->max_change_per_s > 0) {
+      EXPECT_GT(p->max_excursion, 0) << name;
+      EXPECT_FALSE(p->excursion_source.empty()) << name;
+    }
   }
   EXPECT_EQ(t->byCode("150456")->name, "spo2");
   EXPECT_EQ(t->byCode("59408-5")->name, "spo2");
@@ -211,6 +215,60 @@ TEST_F(VitalsTest, JumpAndBackIsImpossibleChangeButAStepIsNot) {
     send(oru("M" + std::to_string(i), i, v), i);
   }
   EXPECT_EQ(decide(), (std::vector<uint32_t>{9000602}));
+}
+
+// HL7 ORU often comes every 10-60 s: the spike must stay visible there (the per-second change
+// alone allows any value 15 s later), and a real rise spread over minutes must not look like one.
+class VitalsSpacingTest : public VitalsTest, public ::testing::WithParamInterface<int> {};
+
+TEST_P(VitalsSpacingTest, SpikeAndReturnAtWideSpacingFires) {
+  const int dt = GetParam();
+  for (int i = 0; i < 12; ++i) {
+    Vitals v = normal(i);
+    v.hr = i == 6 ? 240 : (i == 7 ? 66 : 65);  // 65 -> 240 -> 66
+    v.pr = v.hr;
+    send(oru("M" + std::to_string(i), dt * i, v), dt * i);
+  }
+  EXPECT_EQ(decide(), (std::vector<uint32_t>{9000602}));
+  EXPECT_NE(out_.alerts[0].evidence[0].second.find("65 -> 240 -> 66"), std::string::npos)
+      << out_.alerts[0].evidence[0].second;
+}
+
+TEST_P(VitalsSpacingTest, SlowRealRiseAndNoisyPlateauAreQuiet) {
+  const int dt = GetParam();
+  const int n = 5 * 60 / dt;  // HR 70 -> 140 over 5 min, then 10 min of a noisy plateau
+  for (int i = 0; i <= n + 600 / dt; ++i) {
+    Vitals v = normal(i);
+    v.hr = i <= n ? 70 + 70 * i / n : 140 + (i % 3) * 4 - 4;
+    v.pr = v.hr + (i % 2);
+    v.spo2 = 94 + i % 4;
+    v.rr = 18 + (i % 5) * 2;  // 18-26 /min breathing, unevenly counted
+    send(oru("M" + std::to_string(i), dt * i, v), dt * i);
+  }
+  EXPECT_TRUE(decide().empty());
+}
+
+TEST_P(VitalsSpacingTest, AStepThatStaysIsNotASpike) {
+  const int dt = GetParam();
+  for (int i = 0; i < 12; ++i) {
+    Vitals v = normal(i);
+    if (i >= 6) v.hr = 190;  // a tachycardia that starts and stays
+    v.pr = v.hr;
+    send(oru("M" + std::to_string(i), dt * i, v), dt * i);
+  }
+  EXPECT_TRUE(decide().empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Spacing, VitalsSpacingTest, ::testing::Values(15, 60));
+
+TEST_F(VitalsTest, SamplesFurtherApartThanTheSpikeWindowSayNothing) {
+  for (int i = 0; i < 6; ++i) {
+    Vitals v = normal(i);
+    v.hr = i == 3 ? 240 : 65;
+    v.pr = v.hr;
+    send(oru("M" + std::to_string(i), 600 * i, v), 600 * i);  // ten minutes apart
+  }
+  EXPECT_TRUE(decide().empty());
 }
 
 TEST_F(VitalsTest, FrozenStreamAlertsAfterFiveMinutes) {
