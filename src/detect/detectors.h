@@ -18,6 +18,7 @@ class Detectors final : public events::EventSink {
   void decide(const DeviceIndex& devices, bool final, events::EventSink& out);
   // The vital-sign checks, whose trend and flagged windows the run stores (medtap.db).
   VitalsIntegrityDetector& vitals() { return *vitals_; }
+  const VitalsIntegrityDetector& vitals() const { return *vitals_; }
 
  private:
   std::vector<std::unique_ptr<Detector>> detectors_;

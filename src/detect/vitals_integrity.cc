@@ -246,6 +246,7 @@ void VitalsIntegrityDetector::flagged(Check c, const Message& m, const std::stri
     }
     it->second = m.ts.ns;
   }
+  ++stats_.alerts;
   if (flags_.size() < VitalsCaps::kMaxPendingAlerts) {
     flags_.push_back({m.bed, m.device.toString(), parameter, kSignatures[c].id,
                       std::string(kSignatures[c].check), start / kNs, end / kNs});
@@ -324,7 +325,18 @@ void VitalsIntegrityDetector::sample(Stream& s, const Message& m, const Sample& 
   series.n = static_cast<uint8_t>(std::min<int>(series.n + 1, 2));
 }
 
+VitalsStats VitalsIntegrityDetector::stats() const {
+  VitalsStats out = stats_;
+  out.streams = streams_.size();
+  for (const Stream& s : streams_) {
+    for (const Series& x : s.series) out.series += x.n > 0 ? 1 : 0;
+  }
+  out.beds = beds_.size();
+  return out;
+}
+
 void VitalsIntegrityDetector::check(const Message& m) {
+  ++stats_.messages;
   Stream& s = streamFor(m);
   const int64_t t = m.ts.ns;
 
@@ -362,7 +374,8 @@ void VitalsIntegrityDetector::check(const Message& m) {
     if (!s.clock_offset) s.clock_offset = *obs - t;
     if (s.newest_obs != 0 && *obs < s.newest_obs - VitalsThresholds::kBackwardsS * kNs) {
       const bool old = *obs < s.newest_obs - VitalsThresholds::kReplayAgeS * kNs;
-      flagged(old ? kReplay : kTime, m, "", *obs, s.newest_obs,
+      // The window: from the time the observations claim to the time they arrived.
+      flagged(old ? kReplay : kTime, m, "", std::min(*obs, t), std::max(s.newest_obs, t),
               where(m.bed, m.device) + ": observations timed " + clock(*obs) + " arrived at " +
                   clock(t) + " after ones timed " + clock(s.newest_obs) +
                   (old ? "; old vitals sent again, the display may be a recording"

@@ -78,8 +78,10 @@ struct VitalsThresholds {
   static constexpr int64_t kConcurrentS = 3 * 60;
 };
 
+// What the run summary prints (docs/EVENTS.md, "The run summary").
 struct VitalsStats {
   uint64_t observations = 0;     // values checked
+  uint64_t messages = 0;         // HL7 messages and Contec cycles with a value checked
   uint64_t artefacts = 0;        // absent or flagged invalid: not checked
   uint64_t unknown_units = 0;    // a known parameter in a unit the table does not list
   uint64_t streams_evicted = 0;  // kMaxStreams
@@ -87,6 +89,10 @@ struct VitalsStats {
   uint64_t alerts_dropped = 0;   // kMaxPendingAlerts
   uint64_t alerts_folded = 0;    // rate-limited into an earlier alert
   uint64_t trend_dropped = 0;    // kMaxPendingTrend
+  uint64_t alerts = 0;           // alerts raised (before kMaxPendingAlerts)
+  // Now, not counted: streams (device, bed, patient token) and series (a stream's parameters
+  // with a value) followed, beds followed for 9000607.
+  uint64_t streams = 0, series = 0, beds = 0;
 };
 
 class VitalsIntegrityDetector final : public Detector {
@@ -97,7 +103,7 @@ class VitalsIntegrityDetector final : public Detector {
   void emit(const events::Event& event) override;
   void decide(const DeviceIndex& devices, bool final, events::EventSink& out) override;
 
-  const VitalsStats& stats() const { return stats_; }
+  VitalsStats stats() const;
   // Trend rows of the minutes that closed (every open minute too once the run is final), and
   // the flagged windows, since the last call.
   std::vector<vitals::TrendRow> takeTrend();

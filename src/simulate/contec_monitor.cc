@@ -135,7 +135,11 @@ Timestamp ContecMonitor::openStream(World& w, Stream& s, Timestamp t) {
 void ContecMonitor::onTimer(World& w, uint32_t tag) {
   const Timestamp now = w.now();
   if (tag == kCycle) {
-    const Vitals v = physiology_.sample(now);
+    Vitals v = physiology_.sample(now);
+    if (impossible_at_ && now >= *impossible_at_) {
+      v.spo2 = 104 + static_cast<int>(local_.phase % 3);
+      v.spo2_valid = Validity::Valid;
+    }
     buf_.clear();
     contec::appendCycle(buf_, v, local_.phase++);
     for (Stream* s : {&local_, &leak_}) {

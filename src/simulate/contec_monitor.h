@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "simulate/contec_cms.h"
@@ -34,6 +35,11 @@ class ContecMonitor : public DeviceBehaviour {
  public:
   ContecMonitor(WardContext& ctx, Host& host, const DeviceProfile& profile, std::string id, Rng rng,
                 int bed, Patient patient, ContecTargets targets);
+
+  int bed() const { return bed_; }
+  // vitals-tamper: from `at`, the stream's cycles show SpO2 above 100 % (the HL7 it also sends
+  // stays the patient's: the stream is altered on its way).
+  void impossibleValuesFrom(Timestamp at) { impossible_at_ = at; }
 
  protected:
   void start(World& w, Timestamp t) override;
@@ -64,6 +70,7 @@ class ContecMonitor : public DeviceBehaviour {
   OruMessage msg_;
   uint64_t control_ = 0;
   std::string buf_;
+  std::optional<Timestamp> impossible_at_;
 };
 
 }  // namespace medtap::simulate

@@ -102,7 +102,11 @@ void BedsideMonitor::sendSample(World& w) {
     v.hr = v.pr + 60;
   }
   last_ = v;
-  vitalsObservations(msg_.dialect, v, now, msg_.observations);
+  // A clock set back, then forward: the observation times lie, the values are the patient's.
+  Timestamp obs = now;
+  if (tampering && tamper_ == Tamper::Time)
+    obs = now >= ahead_at_ ? now + kTimeAhead : now + Duration{-kTimeBack.ns};
+  vitalsObservations(msg_.dialect, v, obs, msg_.observations);
   msg_.time = now;
   msg_.control_id = profile_.hl7.application.substr(0, 3) + std::to_string(100000 + bed_) + "-" +
                     std::to_string(++control_);
@@ -111,7 +115,20 @@ void BedsideMonitor::sendSample(World& w) {
   } else {
     msg_.note.clear();
   }
-  link_.exchange(w, msg_, now);
+  const Timestamp acked = link_.exchange(w, msg_, now);
+  if (other_bed_ != nullptr && now >= other_from_ && now < other_until_) {
+    // The same values again, for the other bed and its patient: the central station now hears
+    // two devices for that bed.
+    other_msg_ = msg_;
+    other_msg_.patient = &other_bed_->patient();
+    other_msg_.bed = other_bed_->bed();
+    other_msg_.note.clear();
+    other_msg_.control_id = profile_.hl7.application.substr(0, 3) +
+                            std::to_string(100000 + other_bed_->bed()) + "-X" +
+                            std::to_string(++other_control_);
+    link_.exchange(w, other_msg_, acked + microseconds(rng_.range(200, 2000)));
+    w.truth().countFor(id_, "hl7_for_other_bed");
+  }
   if (tamper_ == Tamper::Replay && !tampering && recorded_.size() < kReplayMessages) {
     recorded_.emplace_back(link_.lastFramed(), msg_);
   }
@@ -126,6 +143,17 @@ void BedsideMonitor::tamperFrom(World& w, Tamper mode, Timestamp at) {
     frozen_ = copy.sample(at);
   }
   w.schedule(at, *this, kTamperStart);
+}
+
+void BedsideMonitor::shiftTimesFrom(World& w, Timestamp back_at, Timestamp ahead_at) {
+  ahead_at_ = ahead_at;
+  tamperFrom(w, Tamper::Time, back_at);
+}
+
+void BedsideMonitor::alsoSendForBed(const BedsideMonitor& other, Timestamp from, Timestamp until) {
+  other_bed_ = &other;
+  other_from_ = from;
+  other_until_ = until;
 }
 
 void BedsideMonitor::talkToNewPeerFrom(World& w, Host& peer, std::string name, Timestamp at) {

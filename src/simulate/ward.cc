@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "simulate/contec_monitor.h"
@@ -51,6 +52,21 @@ class Builder {
   }
   BootMode dhcpBootMode(const DeviceProfile& p, Timestamp& at);
   std::vector<const DeviceProfile*> bedProfiles();
+  // A vitals-tamper window in the truth: from `at` to `until` (or the end of the run).
+  void vitalsWindow(const BedsideMonitor& m, const char* action, Timestamp at,
+                    std::optional<Timestamp> until, nlohmann::ordered_json detail) {
+    TruthEvent e;
+    e.at = at;
+    e.scenario = "vitals-tamper";
+    e.action = action;
+    e.device = m.id();
+    e.protocol = "hl7";
+    e.detail = {{"bed", m.bed()}};
+    for (auto& [k, v] : detail.items()) e.detail[k] = v;
+    if (until) e.detail["until"] = formatIso8601(*until);
+    w_.truth().addEvent(std::move(e));
+  }
+
   // A point within the nominal duration, rounded to the millisecond so the sidecar reads well.
   Timestamp scenarioTime(double fraction) {
     const auto ms =
@@ -220,7 +236,7 @@ std::vector<const DeviceProfile*> Builder::bedProfiles() {
   for (size_t i = beds.size(); i > 1; --i)
     std::swap(beds[i - 1], beds[static_cast<size_t>(rng_.range(0, static_cast<int64_t>(i) - 1))]);
   // A Contec scenario needs a Contec monitor; a small ward may not have drawn one.
-  if ((sc_.contec_backdoor || sc_.contec_lan_default) &&
+  if ((sc_.contec_backdoor || sc_.contec_lan_default || sc_.vitals_tamper) &&
       std::none_of(beds.begin(), beds.end(),
                    [](const DeviceProfile* p) { return p->role == "contec-monitor"; })) {
     const auto contec = ps_.withRole("contec-monitor");
@@ -351,6 +367,8 @@ Status Builder::build() {
   // Beds: a monitor and pumps at each.
   const std::vector<const DeviceProfile*> beds = bedProfiles();
   std::map<std::string, CentralStation*> centrals;
+  std::vector<ContecMonitor*> contecs;
+  std::set<const BedsideMonitor*> late;  // switched on during the capture
   Host* contec_central = nullptr;
   Host* contec_hl7 = nullptr;
   std::string contec_central_id;
@@ -435,10 +453,11 @@ Status Builder::build() {
                                                  std::move(patient), t);
       if (sc_.contec_backdoor) {
         // The backdoor acts at boot: these monitors are switched on during the capture.
-        activate(std::move(dev), BootMode::Boots,
-                 ctx_.start + Duration{rng_.range(5'000'000'000, 90'000'000'000)});
+        contecs.push_back(
+            &activate(std::move(dev), BootMode::Boots,
+                      ctx_.start + Duration{rng_.range(5'000'000'000, 90'000'000'000)}));
       } else {
-        activate(std::move(dev), BootMode::AlreadyUp, upAt());
+        contecs.push_back(&activate(std::move(dev), BootMode::AlreadyUp, upAt()));
       }
     } else {
       CentralStation*& cs = centrals[cs_p.id];
@@ -469,6 +488,7 @@ Status Builder::build() {
       BedsideMonitor& m = activate(std::move(dev), mode, at);
       cs->addMonitor(m);
       monitors.push_back(&m);
+      if (mode == BootMode::Boots) late.insert(&m);
     }
 
     // Pumps: pumps_per_bed on average, spread evenly over the beds.
@@ -493,6 +513,10 @@ Status Builder::build() {
     std::vector<BedsideMonitor*> pick = monitors;
     for (size_t i = pick.size(); i > 1; --i)
       std::swap(pick[i - 1], pick[static_cast<size_t>(rng_.range(0, static_cast<int64_t>(i) - 1))]);
+    // Monitors up from the start first: a window must not begin before its monitor sends (a
+    // replay needs messages recorded before it, two devices need the first one sending).
+    std::stable_partition(pick.begin(), pick.end(),
+                          [&](const BedsideMonitor* m) { return late.count(m) == 0; });
     const std::pair<Tamper, const char*> modes[] = {{Tamper::Freeze, "values_frozen"},
                                                     {Tamper::Replay, "messages_replayed"},
                                                     {Tamper::Impossible, "impossible_values"},
@@ -511,6 +535,43 @@ Status Builder::build() {
       if (modes[i].first == Tamper::Replay)
         e.detail["replays_messages_from"] = formatIso8601(ctx_.start);
       w_.truth().addEvent(std::move(e));
+    }
+    // Observation times set back, then (more than the 15-minute alert interval later) ahead, on
+    // one monitor; and a second monitor sending for a bed that already has one, for a while.
+    std::vector<BedsideMonitor*> up;
+    for (size_t i = std::size(modes); i < pick.size(); ++i) {
+      if (late.count(pick[i]) == 0) up.push_back(pick[i]);
+    }
+    if (!up.empty()) {
+      BedsideMonitor& m = *up[0];
+      const Timestamp back = scenarioTime(0.2), ahead = scenarioTime(0.75);
+      m.shiftTimesFrom(w_, back, ahead);
+      vitalsWindow(m, "observation_time_backwards", back, ahead,
+                   {{"shift_s", -BedsideMonitor::kTimeBack.ns / Timestamp::kNsPerSec}});
+      vitalsWindow(m, "observation_time_ahead", ahead, std::nullopt,
+                   {{"shift_s", BedsideMonitor::kTimeAhead.ns / Timestamp::kNsPerSec}});
+    }
+    if (!contecs.empty()) {
+      // The Contec stream (TCP 515) of one monitor, tampered on the way: SpO2 above 100 %.
+      ContecMonitor& c = *contecs.front();
+      const Timestamp at = scenarioTime(0.35);
+      c.impossibleValuesFrom(at);
+      TruthEvent e;
+      e.at = at;
+      e.scenario = "vitals-tamper";
+      e.action = "contec_impossible_values";
+      e.device = c.id();
+      e.protocol = "contec_cms";
+      e.detail = {{"bed", c.bed()}};
+      w_.truth().addEvent(std::move(e));
+    }
+    if (up.size() >= 3) {
+      const BedsideMonitor& bed = *up[1];
+      BedsideMonitor& second = *up[2];
+      const Timestamp from = scenarioTime(0.25), until = scenarioTime(0.45);
+      second.alsoSendForBed(bed, from, until);
+      vitalsWindow(second, "second_device_for_bed", from, until,
+                   {{"bed", bed.bed()}, {"monitored_by", bed.id()}});
     }
   }
   if (sc_.new_peer && !monitors.empty()) {

@@ -3,13 +3,16 @@
 
 Simulates a ward with the vitals-tamper scenario (one bed each: values frozen, old messages
 replayed, impossible values, a heart rate spiking and coming back, ECG and pulse rates that
-disagree; each from its truth time to the end of the run) and a clean ward of the same size
-(paced patients, probe-off gaps), analyzes both, and measures per check:
+disagree, each from its truth time to the end of the run; observation times set back and later
+ahead on one monitor; a second monitor sending for a bed that has one, for a while: those
+windows end at their truth `until`) and a clean ward of the same size (paced patients, probe-off
+gaps), analyzes both, and measures per check:
   - recall: the tampered windows of the kinds the check is for that raised it, about that
-    device, inside the window;
+    device (for two devices at a bed: either of them), inside the window, naming its bed;
   - precision: the check's alerts that fall in a tampered window of the same device, over all
-    its alerts (an alert in a tampered window of another kind is counted apart, as
-    `secondary`: the data there really is tampered).
+    its alerts (an alert in a tampered window of another kind, or from a central station
+    relaying a tampered bed's values, is counted apart, as `secondary`: the data there really
+    is tampered).
 Asserts every tampered window is found by the check it is for, and zero vitals-integrity alerts
 on the clean ward. Also exports the trend of a tampered bed with `medtap vitals export` and
 checks the flagged minutes. Prints the figures as a Markdown table for docs/DETECTIONS.md.
@@ -22,6 +25,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -34,6 +38,10 @@ EXPECTED = {
     "values_frozen": (9000603, set()),
     "messages_replayed": (9000604, {9000606}),
     "sensors_disagree": (9000605, set()),
+    "observation_time_backwards": (9000606, set()),
+    "observation_time_ahead": (9000606, set()),
+    "second_device_for_bed": (9000607, set()),
+    "contec_impossible_values": (9000601, {9000602}),
 }
 CHECKS = {9000601: "impossible value", 9000602: "impossible change", 9000603: "frozen",
           9000604: "replay", 9000605: "disagreeing sensors", 9000606: "time",
@@ -82,32 +90,51 @@ def main():
         clean, _, _ = analyze(a.medtap, work, "clean", base)
         ip_of = {d["id"]: d["ip"] for d in truth["devices"]}
         end = seconds(truth["run"]["end"]) if "end" in truth.get("run", {}) else float("inf")
-        windows = []  # (action, ip, bed, start)
+        windows = []  # (action, ips, bed, start, end)
         for s in truth["scenarios"]:
             if s["name"] != "vitals-tamper":
                 continue
             for e in s["events"]:
-                windows.append((e["action"], ip_of[e["device"]], e["detail"].get("bed"),
-                                seconds(e["time"])))
+                d = e["detail"]
+                ips = (ip_of[e["device"]],) + ((ip_of[d["monitored_by"]],)
+                                               if "monitored_by" in d else ())
+                windows.append((e["action"], ips, d.get("bed"), seconds(e["time"]),
+                                seconds(d["until"]) if "until" in d else end))
 
         def window_of(alert):
             ip, t = alert["src_ip"], seconds(alert["timestamp"])
-            for w in windows:
-                if w[1] == ip and w[3] <= t <= end:
-                    return w
-            return None
+            mine = [w for w in windows if ip in w[1] and w[3] <= t <= w[4]]
+            # Of overlapping windows on one device, the one of the check that fired.
+            mine.sort(key=lambda w: EXPECTED[w[0]][0] != alert["alert"]["signature_id"])
+            return mine[0] if mine else None
+
+        def relayed(alert):
+            # A central station passes each bed's latest values on: tampered values relayed from
+            # a tampered bed are really there (counted as secondary, never as found).
+            t, bed = seconds(alert["timestamp"]), bed_number(alert)
+            return any(w[2] == bed and w[3] <= t <= w[4] for w in windows)
+
+        def bed_number(alert):
+            # "ICU/07" (HL7 PV1-3) or "contec-7" (the Contec bed number block): its number.
+            m = re.search(r"(\d+)$", alert["evidence"].get("bed", ""))
+            return int(m.group(1)) if m else None
 
         found = collections.defaultdict(set)  # check -> windows found
         tp, fp, secondary = (collections.Counter() for _ in range(3))
         for al in alerts:
             sid = al["alert"]["signature_id"]
             w = window_of(al)
-            if w is None:
+            if w is None and relayed(al):
+                secondary[sid] += 1
+            elif w is None:
                 fp[sid] += 1
                 problems.append(f"{sid} outside any tampered window: {al['evidence']['summary']}")
             elif EXPECTED[w[0]][0] == sid:
                 tp[sid] += 1
                 found[sid].add(w)
+                if w[2] is not None and bed_number(al) != w[2]:
+                    problems.append(f"{sid} for the {w[0]} window at bed {w[2]} names bed "
+                                    f"{al['evidence'].get('bed')}: {al['evidence']['summary']}")
             else:
                 secondary[sid] += 1
         for w in windows:
@@ -121,7 +148,7 @@ def main():
         frozen = [w for w in windows if w[0] == "values_frozen"]
         if frozen:
             bed = next((al["evidence"].get("bed") for al in alerts
-                        if al["src_ip"] == frozen[0][1] and "bed" in al["evidence"]), None)
+                        if al["src_ip"] in frozen[0][1] and "bed" in al["evidence"]), None)
             if bed is None:
                 problems.append("no bed in the frozen window's alert")
             else:

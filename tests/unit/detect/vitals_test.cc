@@ -359,6 +359,88 @@ TEST_F(VitalsTest, TwoDevicesForOneBedButNotACentralStationRelay) {
   EXPECT_EQ(decide(), (std::vector<uint32_t>{9000607}));
 }
 
+// The Contec CMS stream names its bed in a bed-number block (and the patient record) once per
+// connection; every later cycle on that flow is that bed's, whichever monitor sends it.
+struct ContecFeed {
+  events::FlowRef flow;
+  void block(V& d, int64_t s, events::ContecCmsBlock b) const {
+    events::Event e{Timestamp::fromSeconds(kT0 + s), flow, std::move(b)};
+    e.direction = events::Direction::ToServer;
+    d.emit(e);
+  }
+  void bed(V& d, int64_t s, uint8_t n) const {
+    events::ContecCmsBlock b;
+    b.block_name = "bed_number";
+    b.bed = n;
+    block(d, s, std::move(b));
+  }
+  void cycle(V& d, int64_t s, int hr, int spo2) const {
+    events::ContecCmsBlock b;
+    b.block_name = "cycle";
+    b.vitals.hr = events::ContecVital{static_cast<double>(hr), true};
+    b.vitals.pulse_rate = events::ContecVital{static_cast<double>(hr + 1), true};
+    b.vitals.spo2 = events::ContecVital{static_cast<double>(spo2), true};
+    b.vitals.rr = events::ContecVital{static_cast<double>(14 + s % 3), true};
+    block(d, s, std::move(b));
+  }
+};
+
+ContecFeed contecFlow(uint64_t id, const char* monitor) {
+  ContecFeed f;
+  f.flow.id = id;
+  f.flow.src_ip = ip(monitor);
+  f.flow.dest_ip = ip("10.1.1.20");
+  f.flow.src_port = static_cast<uint16_t>(40000 + id);
+  f.flow.dest_port = 515;
+  f.flow.proto = 6;
+  f.flow.app_proto = "contec_cms";
+  return f;
+}
+
+std::string evidence(const events::AlertRecord& a, const char* key) {
+  for (const auto& [k, v] : a.evidence)
+    if (k == key) return v;
+  return "";
+}
+
+TEST_F(VitalsTest, ContecCyclesAreAttributedToTheBedOfTheirFlow) {
+  const ContecFeed bed3 = contecFlow(31, "10.1.2.31"), bed5 = contecFlow(32, "10.1.2.32");
+  bed3.bed(detector_, 0, 3);
+  bed5.bed(detector_, 0, 5);
+  for (int i = 1; i < 60; ++i) {
+    bed3.cycle(detector_, i, 70 + i % 4, 97);
+    bed5.cycle(detector_, i, 80 + i % 3, i >= 30 ? 104 : 96);  // bed 5's stream is tampered
+  }
+  ASSERT_EQ(decide(), (std::vector<uint32_t>{9000601}));
+  EXPECT_EQ(evidence(out_.alerts[0], "bed"), "contec-5");
+  EXPECT_EQ(out_.alerts[0].device_ip, ip("10.1.2.32"));
+  EXPECT_EQ(evidence(out_.alerts[0], "summary").rfind("Bed contec-5, monitor 10.1.2.32: SpO2", 0),
+            0u)
+      << evidence(out_.alerts[0], "summary");
+  // The trend is kept per bed too.
+  bool saw3 = false, saw5 = false;
+  for (const auto& r : detector_.takeTrend()) {
+    saw3 |= r.bed == "contec-3" && r.device == "10.1.2.31";
+    saw5 |= r.bed == "contec-5" && r.device == "10.1.2.32";
+    EXPECT_TRUE(r.bed == "contec-3" || r.bed == "contec-5") << r.bed;
+  }
+  EXPECT_TRUE(saw3 && saw5);
+}
+
+TEST_F(VitalsTest, TwoContecMonitorsClaimingOneBed) {
+  const ContecFeed a = contecFlow(41, "10.1.2.41"), b = contecFlow(42, "10.1.2.42");
+  a.bed(detector_, 0, 9);
+  b.bed(detector_, 100, 4);
+  for (int i = 1; i < 400; ++i) {
+    if (i == 200) b.bed(detector_, i, 9);  // the second monitor now says it is at bed 9
+    a.cycle(detector_, i, 70 + i % 4, 97);
+    b.cycle(detector_, i, 75 + i % 4, 96);
+  }
+  ASSERT_EQ(decide(), (std::vector<uint32_t>{9000607}));
+  EXPECT_EQ(evidence(out_.alerts[0], "bed"), "contec-9");
+  EXPECT_GE(evidence(out_.alerts[0], "window_start"), std::string("2025-11-24T16:03:20"));
+}
+
 TEST_F(VitalsTest, StreamsAreBoundedAndEvictionCounted) {
   for (size_t i = 0; i < VitalsCaps::kMaxStreams + 10; ++i) {
     send(oru("M" + std::to_string(i), 2, normal(1), "B" + std::to_string(i)), 2);

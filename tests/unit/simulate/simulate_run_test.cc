@@ -170,7 +170,9 @@ TEST(SimulateRunTest, EveryScenarioLeavesItsEventsInTheSidecar) {
   EXPECT_TRUE(actions["phi-exfil"].count("hl7_to_internet"));
   EXPECT_EQ(actions["vitals-tamper"],
             (std::set<std::string>{"values_frozen", "messages_replayed", "impossible_values",
-                                   "values_spiking", "sensors_disagree"}));
+                                   "values_spiking", "sensors_disagree",
+                                   "observation_time_backwards", "observation_time_ahead",
+                                   "second_device_for_bed", "contec_impossible_values"}));
   EXPECT_TRUE(actions["scan"].count("arp_sweep"));
   EXPECT_TRUE(actions["scan"].count("syn_scan"));
   EXPECT_TRUE(actions["new-peer"].count("first_contact"));
