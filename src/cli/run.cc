@@ -17,6 +17,7 @@
 #include "config/value_parse.h"
 #include "intel/pack.h"
 #include "policy/loader.h"
+#include "report/trend_chart.h"
 #include "sinks/eve_body.h"
 #include "vitals/store.h"
 
@@ -372,7 +373,12 @@ bool Run::finish() {
   pipeline_.finish();
   if (!syncInventory(true)) return false;
   if (report_ != nullptr) {
-    if (auto s = report::writeReports(output_dir_, report::buildReports(*report_, final_devices_));
+    // The trend of beds with a vital-sign alert, from the store the sync above just wrote.
+    auto vitals = report::loadVitalsTrends(store_->path(), *report_);
+    if (!vitals) warnings_.push_back("report: no vital-sign trends: " + vitals.error());
+    if (auto s = report::writeReports(
+            output_dir_,
+            report::buildReports(*report_, final_devices_, vitals ? &vitals.value() : nullptr));
         !s) {
       std::fprintf(stderr, "medtap: error: %s\n", s.error().c_str());
       return false;
@@ -384,6 +390,26 @@ bool Run::finish() {
   }
   return true;
 }
+
+namespace {
+
+// The vital-sign checks' counters (docs/EVENTS.md, "The run summary"); nothing when no vital
+// sign was seen.
+std::string vitalsSummary(const detect::VitalsStats& v) {
+  if (v.messages == 0 && v.artefacts == 0 && v.unknown_units == 0) return {};
+  std::string out = fmt::format(
+      "  vitals     {} values in {} messages, {} series of {} streams, {} beds; {} artefacts, {} "
+      "unknown units\n"
+      "    alerts {}, folded by the rate limit {}, dropped {}; evicted: streams {}, beds {}; "
+      "trend rows dropped {}\n",
+      thousands(v.observations), thousands(v.messages), thousands(v.series), thousands(v.streams),
+      thousands(v.beds), thousands(v.artefacts), thousands(v.unknown_units), thousands(v.alerts),
+      thousands(v.alerts_folded), thousands(v.alerts_dropped), thousands(v.streams_evicted),
+      thousands(v.beds_evicted), thousands(v.trend_dropped));
+  return out;
+}
+
+}  // namespace
 
 std::string Run::summary(double wall_seconds, const capture::SourceStats* live_stats) const {
   const auto s = pipeline_.stats();
@@ -417,6 +443,7 @@ std::string Run::summary(double wall_seconds, const capture::SourceStats* live_s
   }
   out += fmt::format("  anomalies  {}{}\n", thousands(anomalies.total()), names);
   out += inventory_summary_;
+  out += vitalsSummary(detectors_.vitals().stats());
   if (syslog_ != nullptr) {
     out += fmt::format("  syslog     {}: {} sent, syslog_send_failed {}{}\n", syslog_->server(),
                        thousands(syslog_->sent()), thousands(syslog_->failed()),

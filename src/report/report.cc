@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "report/trend_chart.h"
+
 namespace medtap::report {
 
 namespace {
@@ -486,6 +488,31 @@ void mapSection(Document& doc, const Model& m, const std::vector<RiskRow>& rows)
   if (!any) doc.p("No device has an alert.");
 }
 
+// The trend of each bed with a vital-sign alert (report/trend_chart.h draws them).
+void vitalsSection(Document& doc, const VitalsTrends& v) {
+  if (v.beds.empty()) return;
+  doc.h2("Vital-sign integrity");
+  doc.p(
+      "For each bed with a vital-sign integrity alert (9000601-9000607): the per-minute trend of "
+      "every parameter its devices sent (band from minimum to maximum, line at the mean; one "
+      "colour per device), with the windows the checks flagged shaded and labelled. Bed, device "
+      "and numbers only; `medtap vitals export --bed BED` gives the minutes as CSV.");
+  if (v.beds_left_out > 0) {
+    doc.p(fmt::format("{} more beds with alerts are not drawn (the {} with the most alerts are).",
+                      v.beds_left_out, TrendLimits::kMaxBeds));
+  }
+  for (auto& fig : trendFigures(v)) {
+    doc.h3(fig.title);
+    Table t{trendTableHeader(), std::move(fig.rows)};
+    if (fig.svg.empty()) {
+      doc.p("No trend stored for this bed in the run's time.");
+      doc.table(std::move(t));
+    } else {
+      doc.svg(std::move(fig.svg), std::move(t));
+    }
+  }
+}
+
 // ---- Renderers ----
 
 std::string mdCell(std::string_view s) {
@@ -700,7 +727,8 @@ std::string htmlEscape(std::string_view text) {
   return out;
 }
 
-Reports buildReports(const Collector& collected, const std::vector<events::DeviceRecord>& devices) {
+Reports buildReports(const Collector& collected, const std::vector<events::DeviceRecord>& devices,
+                     const VitalsTrends* vitals) {
   const Model m = buildModel(collected, devices);
   const auto rows = riskRows(m);
   Document doc;
@@ -708,6 +736,7 @@ Reports buildReports(const Collector& collected, const std::vector<events::Devic
   riskSection(doc, m, rows);
   alertsSection(doc, m);
   timelineSection(doc, m);
+  if (vitals != nullptr) vitalsSection(doc, *vitals);
   mapSection(doc, m, rows);
   const std::string title = "medtap report";
   size_t high = 0;

@@ -76,7 +76,11 @@ struct Reports {
   std::string html, markdown;
 };
 
-Reports buildReports(const Collector& collected, const std::vector<events::DeviceRecord>& devices);
+struct VitalsTrends;  // report/trend_chart.h
+
+// `vitals`, when given, adds the "Vital-sign integrity" section (trend charts of flagged beds).
+Reports buildReports(const Collector& collected, const std::vector<events::DeviceRecord>& devices,
+                     const VitalsTrends* vitals = nullptr);
 
 // Writes report.html and report.md into `dir`. Error: one line naming the file.
 Status writeReports(const std::string& dir, const Reports& reports);

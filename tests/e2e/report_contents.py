@@ -10,6 +10,10 @@ Simulates a ward with the contec-backdoor scenario, runs `medtap analyze`, and c
     @import; the only href are <a> links; python's html.parser sees balanced tags;
   - report.md holds the same headings in the same order and the same alert rows;
   - a second run of the same capture writes byte-identical reports (no wall clock).
+Then a vitals-tamper ward (issue #7): the "Vital-sign integrity" section has a trend chart (SVG)
+for every bed with a 9000601-9000607 alert, a shaded window on the right device over every
+tampered window of the ground truth, the same windows as table rows in report.md, and no
+patient identifier.
 Usage: report_contents.py MEDTAP
 """
 import json
@@ -19,10 +23,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from datetime import datetime
 from html.parser import HTMLParser
 
 VOID = {"meta", "br", "img", "hr", "input", "link", "source", "col", "area", "base", "wbr"}
-SVG_LEAVES = {"rect", "line", "circle", "path"}
+SVG_LEAVES = {"rect", "line", "circle", "path", "polygon", "polyline"}
 
 
 class Structure(HTMLParser):
@@ -70,6 +75,77 @@ def sections(html):
     """Text of each <h2> section, in order: [(title, body)]."""
     parts = re.split(r"<h2>", html)[1:]
     return [(p.split("</h2>", 1)[0], p) for p in parts]
+
+
+def seconds(ts):
+    return datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+
+
+def vitals_report(medtap, tmp, env, errors):
+    """The trend charts of a vitals-tamper ward against its ground truth."""
+    pcap = os.path.join(tmp, "vitals.pcap")
+    subprocess.run([medtap, "simulate", "-o", pcap, "--beds", "12", "--duration", "30m",
+                    "--seed", "5", "--scenario", "vitals-tamper"], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+    out = os.path.join(tmp, "vitals")
+    subprocess.run([medtap, "analyze", pcap, "-o", out], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+    html = open(os.path.join(out, "report.html"), encoding="utf-8").read()
+    md = open(os.path.join(out, "report.md"), encoding="utf-8").read()
+    truth = json.load(open(os.path.splitext(pcap)[0] + ".truth.json"))
+    alerts = [e for e in map(json.loads, open(os.path.join(out, "eve.json")))
+              if e["event_type"] == "alert" and e["alert"]["category"] == "vitals-integrity"]
+    p = Structure()
+    p.feed(html)
+    p.close()
+    errors += [f"vitals html: {e}" for e in p.errors[:5]]
+    section = dict(sections(html)).get("Vital-sign integrity")
+    if section is None:
+        errors.append(f"no Vital-sign integrity section ({len(alerts)} vitals alerts)")
+        return
+    charts = {}
+    for m in re.finditer(r'<svg [^>]*class="vitals-trend" data-bed="([^"]*)"(.*?)</svg>',
+                         section, re.S):
+        charts[m.group(1)] = m.group(2)
+    beds = {a["evidence"]["bed"] for a in alerts if a["evidence"].get("bed")}
+    for bed in sorted(beds):
+        if bed not in charts:
+            errors.append(f"no trend chart for flagged bed {bed}")
+    shaded = []  # (bed, device, start, end, check)
+    for bed, svg in charts.items():
+        for m in re.finditer(r'<rect class="vitals-flag" data-check="([^"]*)" data-sid="\d+" '
+                             r'data-device="([^"]*)" data-parameter="[^"]*" '
+                             r'data-start="(-?\d+)" data-end="(-?\d+)"', svg):
+            shaded.append((bed, m.group(2), int(m.group(3)), int(m.group(4)), m.group(1)))
+    ip_of = {d["id"]: d["ip"] for d in truth["devices"]}
+    end = seconds(truth["run"]["end"]) if "end" in truth.get("run", {}) else float("inf")
+    windows = 0
+    for sc in truth["scenarios"]:
+        if sc["name"] != "vitals-tamper":
+            continue
+        for e in sc["events"]:
+            windows += 1
+            d = e["detail"]
+            ips = {ip_of[e["device"]]} | ({ip_of[d["monitored_by"]]} if "monitored_by" in d
+                                          else set())
+            start = seconds(e["time"])
+            until = seconds(d["until"]) if "until" in d else end
+            # The shaded window overlaps the tampered one (a replay's reaches back to the first
+            # sighting of what it replays, a time window to the time the observations claim).
+            if not any(dev in ips and s <= until and t >= start for _, dev, s, t, _ in shaded):
+                errors.append(f"no shaded window for {e['action']} at bed {d.get('bed')} "
+                              f"({sorted(ips)}) from {e['time']}")
+    md_section = md.split("## Vital-sign integrity", 1)[-1].split("\n## ", 1)[0]
+    if "| bed | parameter | window | check | min | mean | max |" not in md_section:
+        errors.append("report.md: no vital-sign table")
+    for bed in sorted(beds & set(charts)):
+        if f"| {bed} |" not in md_section:
+            errors.append(f"report.md: no row for bed {bed}")
+    for text, name in ((html, "report.html"), (md, "report.md")):
+        if re.search(r"SIM\d{7}", text):
+            errors.append(f"{name} holds a patient id")
+    print(f"vitals-tamper: {len(alerts)} vitals alerts, {len(beds)} flagged beds, "
+          f"{len(charts)} charts, {len(shaded)} shaded windows over {windows} tampered windows")
 
 
 def main():
@@ -175,6 +251,7 @@ def main():
                 errors.append(f"{name} differs between two runs of the same capture")
         print(f"{len(alerts)} alerts, {len(family)} CMS8000 devices, report.html {len(html)} "
               f"bytes, report.md {len(md)} bytes, {len(html_headings)} headings")
+        vitals_report(medtap, tmp, env, errors)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     for e in errors:
