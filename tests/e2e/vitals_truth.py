@@ -63,7 +63,16 @@ def analyze(medtap, work, name, args):
     pcap = os.path.join(work, name + ".pcap")
     run([medtap, "simulate", "-o", pcap] + args)
     out = os.path.join(work, name)
-    run([medtap, "analyze", "-o", out, pcap])
+    p = subprocess.run([medtap, "analyze", "-o", out, pcap], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    if p.returncode != 0:
+        sys.exit(f"medtap analyze exited {p.returncode}\n{p.stdout}")
+    # The run summary carries the checks' counters (docs/EVENTS.md, "The run summary").
+    m = re.search(r"^  vitals +([\d,]+) values in ([\d,]+) messages, ([\d,]+) series of "
+                  r"([\d,]+) streams, ([\d,]+) beds;.*\n +alerts ([\d,]+), folded by the rate "
+                  r"limit ([\d,]+)", p.stdout, re.M)
+    if not m or int(m.group(1).replace(",", "")) == 0:
+        sys.exit(f"{name}: no vitals counters in the run summary:\n{p.stdout}")
     alerts = []
     with open(os.path.join(out, "eve.json")) as f:
         for line in f:
