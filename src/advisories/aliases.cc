@@ -59,6 +59,10 @@ Result<Identity> identity(const YAML::Node& node, std::string_view name) {
 
 }  // namespace
 
+std::vector<std::string> nameWords(std::string_view name) {
+  return words(name);
+}
+
 std::string normalizedName(std::string_view name) {
   static const char* const kSuffixes[] = {"co",   "ltd",         "inc",     "llc", "gmbh", "ag",
                                           "corp", "corporation", "company", "sa",  "plc",  "kg"};

@@ -46,6 +46,10 @@ class Aliases {
 // "Contec Medical Systems Co., Ltd." -> "contec medical systems".
 std::string normalizedName(std::string_view name);
 
+// The words of a name, lower case, a hyphen inside a word dropped ("MN-120" -> "mn120"): how
+// names are compared everywhere here.
+std::vector<std::string> nameWords(std::string_view name);
+
 // Whether an advisory's product name names this model (aliases.yaml's rule).
 bool sameModel(std::string_view product_name, std::string_view model);
 

@@ -19,4 +19,15 @@ constexpr size_t kMaxWarnings = 100;           // warnings kept per document (th
 constexpr size_t kMaxVersConstraints = 64;     // comparators in one vers: string
 constexpr size_t kMaxFilesPerImport = 10000;
 
+// `medtap advisories sync` (sync.h). CISA's whole CSAF tree holds a few thousand advisories;
+// a provider listing more than kMaxFeedEntries in one feed, changes.csv or index.txt is refused.
+constexpr size_t kMaxFeedEntries = 100000;
+constexpr size_t kMaxDistributions = 64;  // feeds and directories in one provider-metadata.json
+constexpr size_t kMaxUrlBytes = 2048;     // one URL in a listing; longer ones are skipped
+// RSS/Atom (feed.h) and recall exports (recalls.h): items kept from one document, and the text
+// kept of one field (a summary is cut, never refused).
+constexpr size_t kMaxNoticeItems = 20000;
+constexpr size_t kMaxNoticeFieldBytes = 8 * 1024;
+constexpr size_t kMaxXmlDepth = 32;  // RSS needs 4 (rss/channel/item/title), Atom 3
+
 }  // namespace medtap::advisories

@@ -18,6 +18,22 @@ CREATE TABLE IF NOT EXISTS advisories(
   title TEXT NOT NULL,
   source TEXT NOT NULL,               -- the file it was imported from
   csaf TEXT NOT NULL);                -- the document as imported
+CREATE TABLE IF NOT EXISTS sync_http_cache(
+  url TEXT PRIMARY KEY,               -- what `advisories sync` fetched
+  etag TEXT NOT NULL,
+  last_modified TEXT NOT NULL,
+  body TEXT NOT NULL,                 -- the last 2xx body, for a 304
+  synced_updated TEXT NOT NULL DEFAULT '');  -- an advisory's listed `updated` once imported
+CREATE TABLE IF NOT EXISTS notices(
+  source TEXT NOT NULL,               -- the feed or export URL
+  key TEXT NOT NULL,                  -- guid, Atom id, NID; else link; else title
+  kind TEXT NOT NULL,                 -- rss, atom, health-canada
+  title TEXT NOT NULL,
+  link TEXT NOT NULL,
+  date TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  keyword TEXT NOT NULL,              -- the watched model it mentions
+  PRIMARY KEY(source, key));
 )sql";
 
 using sqlite::bindText;
@@ -104,6 +120,107 @@ Result<std::vector<Advisory>> AdvisoryStore::load(std::vector<std::string>* warn
     }
   }
   if (rc != SQLITE_DONE) return Error{path_ + ": reading advisories: " + sqlite3_errmsg(db_)};
+  return out;
+}
+
+Result<std::optional<AdvisoryStore::CachedResponse>> AdvisoryStore::cached(
+    const std::string& url) const {
+  Statement q;
+  sqlite3_prepare_v2(db_, "SELECT etag, last_modified, body FROM sync_http_cache WHERE url=?", -1,
+                     &q.s, nullptr);
+  if (q.s == nullptr) return Error{path_ + ": reading the sync cache: " + sqlite3_errmsg(db_)};
+  bindText(q.s, 1, url);
+  if (sqlite3_step(q.s) != SQLITE_ROW) return std::optional<CachedResponse>{};
+  return std::optional<CachedResponse>{
+      CachedResponse{{column(q.s, 0), column(q.s, 1)}, column(q.s, 2)}};
+}
+
+Status AdvisoryStore::cache(const std::string& url, const Validators& v, std::string_view body) {
+  Statement q;
+  sqlite3_prepare_v2(db_,
+                     "INSERT INTO sync_http_cache(url, etag, last_modified, body) VALUES(?,?,?,?) "
+                     "ON CONFLICT(url) DO UPDATE SET etag=excluded.etag, "
+                     "last_modified=excluded.last_modified, body=excluded.body",
+                     -1, &q.s, nullptr);
+  if (q.s == nullptr) return Error{path_ + ": writing the sync cache: " + sqlite3_errmsg(db_)};
+  bindText(q.s, 1, url);
+  bindText(q.s, 2, v.etag);
+  bindText(q.s, 3, v.last_modified);
+  bindText(q.s, 4, body);
+  if (sqlite3_step(q.s) != SQLITE_DONE) {
+    return Error{path_ + ": writing the sync cache: " + sqlite3_errmsg(db_)};
+  }
+  return Ok{};
+}
+
+Result<std::string> AdvisoryStore::syncedUpdated(const std::string& url) const {
+  Statement q;
+  sqlite3_prepare_v2(db_, "SELECT synced_updated FROM sync_http_cache WHERE url=?", -1, &q.s,
+                     nullptr);
+  if (q.s == nullptr) return Error{path_ + ": reading the sync cache: " + sqlite3_errmsg(db_)};
+  bindText(q.s, 1, url);
+  if (sqlite3_step(q.s) != SQLITE_ROW) return std::string{};
+  return column(q.s, 0);
+}
+
+Status AdvisoryStore::markSynced(const std::string& url, const std::string& updated) {
+  Statement q;
+  sqlite3_prepare_v2(db_, "UPDATE sync_http_cache SET synced_updated=? WHERE url=?", -1, &q.s,
+                     nullptr);
+  if (q.s == nullptr) return Error{path_ + ": writing the sync cache: " + sqlite3_errmsg(db_)};
+  bindText(q.s, 1, updated);
+  bindText(q.s, 2, url);
+  if (sqlite3_step(q.s) != SQLITE_DONE) {
+    return Error{path_ + ": writing the sync cache: " + sqlite3_errmsg(db_)};
+  }
+  return Ok{};
+}
+
+Result<bool> AdvisoryStore::putNotice(const Notice& n) {
+  Statement q;
+  sqlite3_prepare_v2(db_,
+                     "SELECT 1 FROM notices WHERE source=? AND key=? AND kind=? AND title=? AND "
+                     "link=? AND date=? AND summary=? AND keyword=?",
+                     -1, &q.s, nullptr);
+  if (q.s == nullptr) return Error{path_ + ": reading notices: " + sqlite3_errmsg(db_)};
+  const std::string kind(noticeKindName(n.kind));
+  const std::string_view values[] = {n.source,    n.key,       kind,           n.item.title,
+                                     n.item.link, n.item.date, n.item.summary, n.keyword};
+  for (int i = 0; i < 8; ++i) bindText(q.s, i + 1, values[i]);
+  if (sqlite3_step(q.s) == SQLITE_ROW) return false;
+  Statement ins;
+  sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO notices VALUES(?,?,?,?,?,?,?,?)", -1, &ins.s,
+                     nullptr);
+  if (ins.s == nullptr) return Error{path_ + ": writing notices: " + sqlite3_errmsg(db_)};
+  for (int i = 0; i < 8; ++i) bindText(ins.s, i + 1, values[i]);
+  if (sqlite3_step(ins.s) != SQLITE_DONE) {
+    return Error{path_ + ": writing notices: " + sqlite3_errmsg(db_)};
+  }
+  return true;
+}
+
+Result<std::vector<Notice>> AdvisoryStore::notices() const {
+  Statement q;
+  sqlite3_prepare_v2(db_,
+                     "SELECT source, key, kind, title, link, date, summary, keyword FROM notices "
+                     "ORDER BY date DESC, source, key",
+                     -1, &q.s, nullptr);
+  if (q.s == nullptr) return Error{path_ + ": reading notices: " + sqlite3_errmsg(db_)};
+  std::vector<Notice> out;
+  int rc;
+  while ((rc = sqlite3_step(q.s)) == SQLITE_ROW) {
+    Notice n;
+    n.source = column(q.s, 0);
+    n.key = column(q.s, 1);
+    const std::string kind = column(q.s, 2);
+    n.kind = kind == "atom"            ? NoticeKind::Atom
+             : kind == "health-canada" ? NoticeKind::HealthCanada
+                                       : NoticeKind::Rss;
+    n.item = {n.key, column(q.s, 3), column(q.s, 4), column(q.s, 5), column(q.s, 6)};
+    n.keyword = column(q.s, 7);
+    out.push_back(std::move(n));
+  }
+  if (rc != SQLITE_DONE) return Error{path_ + ": reading notices: " + sqlite3_errmsg(db_)};
   return out;
 }
 

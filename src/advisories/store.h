@@ -7,10 +7,13 @@
 #include <sqlite3.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "advisories/csaf.h"
+#include "advisories/http_client.h"
+#include "advisories/notice.h"
 #include "core/result.h"
 
 namespace medtap::advisories {
@@ -31,6 +34,22 @@ class AdvisoryStore {
   // Every stored advisory, parsed again (those that no longer parse are skipped with a warning
   // in `warnings`).
   Result<std::vector<Advisory>> load(std::vector<std::string>* warnings = nullptr) const;
+
+  // What `advisories sync` remembers of every URL it fetched: the validators and body of the
+  // last 2xx response (so that a 304 still gives the body), and for an advisory the `updated`
+  // time its listing gave when it was imported (so that an unchanged one is not asked for).
+  struct CachedResponse {
+    Validators validators;
+    std::string body;
+  };
+  Result<std::optional<CachedResponse>> cached(const std::string& url) const;
+  Status cache(const std::string& url, const Validators& v, std::string_view body);
+  Result<std::string> syncedUpdated(const std::string& url) const;  // "" when never imported
+  Status markSynced(const std::string& url, const std::string& updated);
+
+  // Notices (notice.h), one per source and key: a later sync replaces the item.
+  Result<bool> putNotice(const Notice& n);  // true when it is new or changed
+  Result<std::vector<Notice>> notices() const;
 
   const std::string& path() const { return path_; }
 

@@ -2,6 +2,9 @@
 // medtap advisories list [--db FILE] [--format table|json]: the built-in and imported advisories.
 // medtap advisories match [--db FILE] [--format table|json]: the stored inventory's devices that
 // an advisory concerns, with the status, the reason and the remediations (docs/ADVISORIES.md).
+// medtap advisories sync URL... [--db FILE] [--ca-file F] [--timeout S]: CSAF providers, ROLIE
+// feeds, CSAF documents, RSS/Atom feeds and Health Canada's recalls export, fetched
+// incrementally into medtap.db (advisories/sync.h).
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -15,7 +18,9 @@
 
 #include "advisories/limits.h"
 #include "advisories/matcher.h"
+#include "advisories/notice.h"
 #include "advisories/store.h"
+#include "advisories/sync.h"
 #include "cli/commands.h"
 #include "cli/run.h"
 #include "detect/vulnerable_device.h"
@@ -31,7 +36,9 @@ struct Options {
   std::string config_path;  // -c/--config
   std::string database;     // --db
   Format format = Format::Table;
-  std::vector<std::string> paths;  // import
+  std::vector<std::string> paths;  // import; sync: the URLs
+  std::string ca_file;             // sync --ca-file
+  long timeout_seconds = 0;        // sync --timeout; 0: advisories.timeout
 };
 
 [[noreturn]] void fail(const std::string& message) {
@@ -39,13 +46,28 @@ struct Options {
   throw CLI::RuntimeError(kExitBadInput);
 }
 
-std::string databaseOf(const Options& o) {
+config::Config configOf(const Options& o) {
   RunOptions run;
   run.config_path = o.config_path;
   run.database = o.database;
   auto cfg = effectiveConfig(run);
   if (!cfg) fail(cfg.error());
-  return databasePath(cfg.value());
+  return std::move(cfg.value());
+}
+
+std::string databaseOf(const Options& o) {
+  return databasePath(configOf(o));
+}
+
+// The notices `advisories sync` kept, when the database exists (list and match never create it).
+std::vector<advisories::Notice> storedNotices(const std::string& db) {
+  std::error_code ec;
+  if (!std::filesystem::exists(db, ec)) return {};
+  auto store = advisories::AdvisoryStore::open(db);
+  if (!store) fail(store.error());
+  auto notices = (*store)->notices();
+  if (!notices) fail(notices.error());
+  return std::move(notices.value());
 }
 
 void addDbOptions(CLI::App& cmd, Options& o, bool with_format) {
@@ -163,6 +185,7 @@ std::string builtInOrImported(const advisories::Advisory& a) {
 
 void list(const Options& o) {
   const auto all = allAdvisories(o);
+  const auto notices = storedNotices(databaseOf(o));
   if (o.format == Format::Json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& a : all) {
@@ -177,6 +200,16 @@ void list(const Options& o) {
                      {"origin", builtInOrImported(a)},
                      {"warnings", a.warnings}});
     }
+    for (const auto& n : notices) {
+      out.push_back({{"id", n.key},
+                     {"origin", "notice"},
+                     {"kind", advisories::noticeKindName(n.kind)},
+                     {"title", n.item.title},
+                     {"url", n.item.link},
+                     {"date", n.item.date},
+                     {"keyword", n.keyword},
+                     {"source", n.source}});
+    }
     std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return;
   }
@@ -188,6 +221,16 @@ void list(const Options& o) {
                     builtInOrImported(a), a.title});
   }
   printTable(rows);
+  if (notices.empty()) return;
+  std::vector<std::vector<std::string>> notice_rows{
+      {"NOTICE", "DATE", "KIND", "MENTIONS", "TITLE"}};
+  for (const auto& n : notices) {
+    notice_rows.push_back({n.item.link.empty() ? n.key : n.item.link, n.item.date,
+                           std::string(advisories::noticeKindName(n.kind)), n.keyword,
+                           n.item.title});
+  }
+  std::printf("\n");
+  printTable(notice_rows);
 }
 
 void match(const Options& o) {
@@ -200,6 +243,7 @@ void match(const Options& o) {
   auto devices = (*store)->devices();
   if (!devices) fail(devices.error());
   const advisories::Matcher matcher(allAdvisories(o), advisories::Aliases::builtIn());
+  const auto notices = storedNotices(db);
   nlohmann::json out = nlohmann::json::array();
   std::vector<std::vector<std::string>> rows{
       {"DEVICE", "VENDOR MODEL", "FIRMWARE", "ADVISORY", "STATUS", "CVSS", "REASON"}};
@@ -227,6 +271,27 @@ void match(const Options& o) {
                       std::string(advisories::statusName(m.status)),
                       fmt::format("{:.1f}", m.max_cvss), m.reason});
     }
+    const advisories::DeviceFacts facts{d.id, d.vendor, d.model, d.firmware, d.tags};
+    for (const auto& n : notices) {
+      auto reason = advisories::noticeConcerns(n, facts, advisories::Aliases::builtIn());
+      if (!reason) continue;
+      out.push_back({{"device",
+                      {{"id", d.id},
+                       {"vendor", d.vendor},
+                       {"model", d.model},
+                       {"firmware", d.firmware},
+                       {"ips", d.ips},
+                       {"tags", d.tags}}},
+                     {"notice", n.key},
+                     {"kind", advisories::noticeKindName(n.kind)},
+                     {"title", n.item.title},
+                     {"url", n.item.link},
+                     {"date", n.item.date},
+                     {"status", "mentioned"},
+                     {"reason", *reason}});
+      rows.push_back({d.id, (d.vendor + " " + d.model), d.firmware.empty() ? "?" : d.firmware,
+                      n.item.link.empty() ? n.key : n.item.link, "mentioned", "-", *reason});
+    }
   }
   if (o.format == Format::Json) {
     std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
@@ -235,6 +300,64 @@ void match(const Options& o) {
                 matcher.advisories().size());
   } else {
     printTable(rows);
+  }
+}
+
+// The models notices are kept for: the stored inventory's (when there is one) and the aliases'.
+std::vector<std::string> watchedModels(const std::string& db) {
+  std::vector<advisories::DeviceFacts> devices;
+  std::error_code ec;
+  if (std::filesystem::exists(db, ec)) {
+    auto store = inventory::Store::openReadOnly(db);
+    if (store) {
+      auto stored = (*store)->devices();
+      if (stored) {
+        for (const auto& d : stored.value()) {
+          devices.push_back({d.id, d.vendor, d.model, d.firmware, d.tags});
+        }
+      }
+    }
+  }
+  return advisories::watchedModels(devices, advisories::Aliases::builtIn());
+}
+
+// Exit 2 only when nothing at all could be fetched (offline): a failed advisory among others is a
+// line on stderr, and what the store holds is kept either way.
+void syncUrls(const Options& o) {
+  const config::Config cfg = configOf(o);
+  const std::string db = databasePath(cfg);
+  advisories::HttpOptions http;
+  http.ca_file = o.ca_file.empty() ? cfg.advisories.ca_file : o.ca_file;
+  http.timeout_seconds = o.timeout_seconds > 0
+                             ? o.timeout_seconds
+                             : static_cast<long>(cfg.advisories.timeout.ns / Timestamp::kNsPerSec);
+  http.max_response_bytes = cfg.advisories.max_response_bytes;
+  std::error_code ec;
+  const auto parent = std::filesystem::path(db).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  auto watched = watchedModels(db);
+  auto store = advisories::AdvisoryStore::open(db);
+  if (!store) fail(store.error());
+  advisories::CurlFetcher fetcher(http);
+  advisories::Syncer syncer(
+      fetcher, **store, std::move(watched),
+      [](const std::string& line) { std::fprintf(stderr, "medtap: error: %s\n", line.c_str()); },
+      [](const std::string& line) { std::printf("%s\n", line.c_str()); });
+  for (const auto& url : o.paths) syncer.sync(url);
+  const auto& c = syncer.counters();
+  std::printf(
+      "medtap advisories sync: %zu requests (%zu transferred, %zu not modified, %zu not found, "
+      "%zu failed); "
+      "advisories: %zu added, %zu updated, %zu unchanged, %zu not asked for, %zu older kept out, "
+      "%zu rejected; notices: %zu new, %zu mentioning a watched model; into %s\n",
+      c.requests, c.transferred, c.not_modified, c.not_found, c.failed, c.added, c.updated,
+      c.unchanged, c.skipped, c.older, c.rejected, c.notices_new, c.notices_seen, db.c_str());
+  std::fflush(stdout);
+  if (syncer.nothingFetched()) {
+    std::fprintf(stderr,
+                 "medtap: error: nothing could be fetched (offline?); what %s holds is kept\n",
+                 db.c_str());
+    throw CLI::RuntimeError(kExitBadInput);
   }
 }
 
@@ -261,6 +384,21 @@ auto* match_cmd =
     cmd->add_subcommand("match", "the stored inventory's devices that advisories concern");
 addDbOptions(*match_cmd, *match_options, true);
 match_cmd->callback([match_options] { match(*match_options); });
+
+auto sync_options = std::make_shared<Options>();
+auto* sync_cmd = cmd->add_subcommand(
+    "sync",
+    "fetch CSAF providers (provider-metadata.json or a domain), ROLIE feeds, CSAF documents, "
+    "RSS/Atom feeds and Health Canada recall exports into the database");
+sync_cmd->add_option("urls", sync_options->paths, "URLs (or a provider's domain)")->required();
+addDbOptions(*sync_cmd, *sync_options, false);
+sync_cmd->add_option("--ca-file", sync_options->ca_file,
+                     "PEM certificates to verify HTTPS servers with (advisories.ca_file)");
+sync_cmd
+    ->add_option("--timeout", sync_options->timeout_seconds,
+                 "seconds allowed for one request (advisories.timeout)")
+    ->check(CLI::Range(1, 3600));
+sync_cmd->callback([sync_options] { syncUrls(*sync_options); });
 }  // namespace medtap::cli
 
 }  // namespace medtap::cli

@@ -88,6 +88,13 @@ struct DetectConfig {
   std::string policy;
 };
 
+// `medtap advisories sync` (docs/ADVISORIES.md "Sync").
+struct AdvisoriesConfig {
+  std::string ca_file;  // PEM certificates to verify servers with; "" for the system's store
+  Duration timeout = Duration::seconds(60);      // one request, connection included
+  size_t max_response_bytes = size_t{16} << 20;  // one body (CSAF documents are < 1 MiB)
+};
+
 struct Config {
   SiteConfig site;
   capture::FileSourceLimits file_limits;
@@ -103,6 +110,7 @@ struct Config {
   OutputConfig outputs;
   InventoryConfig inventory;
   DetectConfig detect;
+  AdvisoriesConfig advisories;
 };
 
 // One problem in a configuration. line and column are 1-based; 0 when the problem is not tied to

@@ -176,6 +176,16 @@ const KeySpec kKeys[] = {
     {"detect.policy", K::Text, 0, kMaxTextLength,
      "Segmentation policy file; flows it does not allow raise policy-violation alerts.",
      [](Config& c) -> FieldRef { return &c.detect.policy; }},
+
+    {"advisories.ca_file", K::Text, 0, kMaxTextLength,
+     "PEM certificates that advisories sync verifies servers with; empty: the system's.",
+     [](Config& c) -> FieldRef { return &c.advisories.ca_file; }},
+    {"advisories.timeout", K::Duration, kSecond, kHour,
+     "Time allowed for one request of advisories sync, connection included.",
+     [](Config& c) -> FieldRef { return &c.advisories.timeout; }},
+    {"advisories.max_response_bytes", K::Size, 64 * kKiB, 1 * kGiB,
+     "Largest body advisories sync accepts; a bigger one is an error naming the URL.",
+     [](Config& c) -> FieldRef { return &c.advisories.max_response_bytes; }},
 };
 
 std::string formatBound(ValueKind kind, int64_t v) {
