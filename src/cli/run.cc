@@ -182,6 +182,7 @@ Result<std::unique_ptr<Run>> Run::start(const config::Config& config) {
     const auto& c = config.outputs.syslog;
     sinks::SyslogOptions o;
     o.server = c.server;
+    o.queue_bytes = c.queue_bytes;
     o.message.format = c.format == "cef" ? sinks::SyslogFormat::Cef : sinks::SyslogFormat::Rfc5424;
     o.message.facility = sinks::syslogFacility(c.facility).value_or(16);
     o.message.app_name = c.app_name;
@@ -195,6 +196,7 @@ Result<std::unique_ptr<Run>> Run::start(const config::Config& config) {
   }
   if (segmentation) {
     auto detector = std::make_unique<policy::PolicyDetector>(segmentation);
+    detector->setMaxFlows(config.detect.policy_max_flows);
     run->policy_ = detector.get();
     run->addDetector(std::move(detector));
   }
@@ -342,6 +344,11 @@ bool Run::syncInventory(bool final) {
   const auto& dropped = inventory_->observations().stats();
   pipeline_.anomalies().add(Anomaly::InventoryEndpointLimit, dropped.endpoints_dropped);
   pipeline_.anomalies().add(Anomaly::InventoryFactLimit, dropped.facts_dropped);
+  if (policy_ != nullptr) {  // a running total: add what is new since the last update
+    const uint64_t refused = policy_->flowsRefused();
+    pipeline_.anomalies().add(Anomaly::PolicyFlowLimit, refused - policy_refused_counted_);
+    policy_refused_counted_ = refused;
+  }
   inventory_->clearObservations();
   detectors_.decide(detect::DeviceIndex(devices.value()), final, alerts_);
   if (final && report_ != nullptr) final_devices_ = devices.value();
@@ -372,6 +379,7 @@ bool Run::syncInventory(bool final) {
 bool Run::finish() {
   pipeline_.finish();
   if (!syncInventory(true)) return false;
+  if (syslog_ != nullptr) syslog_->flush();  // the alerts still queued, a bounded wait
   if (report_ != nullptr) {
     // The trend of beds with a vital-sign alert, from the store the sync above just wrote.
     auto vitals = report::loadVitalsTrends(store_->path(), *report_);
@@ -445,8 +453,9 @@ std::string Run::summary(double wall_seconds, const capture::SourceStats* live_s
   out += inventory_summary_;
   out += vitalsSummary(detectors_.vitals().stats());
   if (syslog_ != nullptr) {
-    out += fmt::format("  syslog     {}: {} sent, syslog_send_failed {}{}\n", syslog_->server(),
-                       thousands(syslog_->sent()), thousands(syslog_->failed()),
+    out += fmt::format("  syslog     {}: {} sent, syslog_send_failed {}, syslog_dropped {}{}\n",
+                       syslog_->server(), thousands(syslog_->sent()), thousands(syslog_->failed()),
+                       thousands(syslog_->dropped()),
                        syslog_->lastError().empty() ? "" : " (" + syslog_->lastError() + ")");
   }
   for (const auto& w : warnings_) out += "  warning    " + w + "\n";

@@ -116,6 +116,7 @@ class Run {
   std::unique_ptr<report::Collector> report_;
   std::vector<events::DeviceRecord> final_devices_;
   const policy::PolicyDetector* policy_ = nullptr;  // owned by detectors_
+  uint64_t policy_refused_counted_ = 0;             // of policy_->flowsRefused(), in anomalies
   pipeline::Pipeline pipeline_;
   std::string inventory_summary_;
   Duration inventory_interval_{};

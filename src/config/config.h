@@ -49,6 +49,9 @@ struct SyslogOutputConfig {
   std::string format = "rfc5424";              // or "cef"
   std::string facility = "local0";             // kern ... local7
   std::string app_name = "medtap";
+  // Alerts waiting for the server, in bytes: the sink never blocks the packet path, so a server
+  // that is down or slow fills this, then new alerts are dropped (syslog_dropped).
+  size_t queue_bytes = size_t{1} << 20;
 };
 
 struct OutputConfig {
@@ -86,6 +89,10 @@ struct DetectConfig {
   // A segmentation policy file (docs/POLICY.md): flows it does not allow raise
   // policy-violation alerts. "" for none.
   std::string policy;
+  // Flows the policy detector holds: waiting for their devices' identification, or decided and
+  // remembered so as not to alert twice (policy/policy_detector.h). Bounds a flood of distinct
+  // flows (a scan); beyond it new flows are not judged and counted as policy_flow_limit.
+  size_t policy_max_flows = 65536;
 };
 
 // `medtap advisories sync` (docs/ADVISORIES.md "Sync").

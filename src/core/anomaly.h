@@ -147,7 +147,9 @@ namespace medtap {
   X(InventoryEndpointLimit, "inventory_endpoint_limit", "address limit hit; not observed")   \
   X(InventoryFactLimit, "inventory_fact_limit", "an address's fact limit hit; fact dropped")   \
   X(AnalyzerOutOfSync, "analyzer_out_of_sync", "analyzer lost sync; dropped for the flow")    \
-  X(AnalyzerProbeLimit, "analyzer_probe_limit", "probe window used up with no protocol found")
+  X(AnalyzerProbeLimit, "analyzer_probe_limit", "probe window used up with no protocol found") \
+  /* detect */                                                                                 \
+  X(PolicyFlowLimit, "policy_flow_limit", "policy flows held at detect.policy_max_flows; not judged")
 
 // clang-format on
 

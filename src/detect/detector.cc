@@ -20,6 +20,16 @@ void Candidates::add(int kind, const events::Event& e, const IpAddress& src, con
     ignored_ = {};
     return;
   }
+  if (max_ != 0 && pending_.size() + done_.size() >= max_ && pending_.count(key) == 0) {
+    if (done_.size() >= max_ / 2) {
+      done_.clear();  // the decided ones make room; the pending ones still wait for their ends
+    } else {
+      ++refused_;
+      last_ = &ignored_;
+      ignored_ = {};
+      return;
+    }
+  }
   auto [it, added] = pending_.try_emplace(key);
   Candidate& c = it->second;
   if (added) {

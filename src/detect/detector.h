@@ -94,6 +94,15 @@ struct Candidate {
 
 class Candidates {
  public:
+  // At most `max` candidates held, pending and decided together (0: no bound). When the decided
+  // ones fill half of it they are forgotten, so a live sensor keeps judging new flows (a
+  // forgotten one seen again is decided again, and may alert once more); otherwise a new one
+  // beyond the bound is refused and counted (refused()). Bounds a detector that sees every flow,
+  // as the policy detector does.
+  void setMax(size_t max) { max_ = max; }
+  uint64_t refused() const { return refused_; }
+  size_t held() const { return pending_.size() + done_.size(); }
+
   // `at`: when it happened, if not the event's time (a flow event is written at its end).
   void add(int kind, const events::Event& e, const IpAddress& src, const IpAddress& dst,
            uint16_t dst_port, std::string detail = {}, std::optional<Timestamp> at = {});
@@ -116,6 +125,8 @@ class Candidates {
   using Key = std::tuple<int, IpAddress, IpAddress, uint16_t, std::string>;
   std::map<Key, Candidate> pending_;
   std::set<Key> done_;
+  size_t max_ = 0;
+  uint64_t refused_ = 0;
   Candidate* last_ = nullptr;
   Candidate ignored_;
 };

@@ -30,17 +30,25 @@ class PolicyDetector final : public detect::Detector {
   PolicyDetector(std::shared_ptr<const Policy> policy, std::vector<IpNetwork> site_networks)
       : judge_(std::make_shared<const PolicyJudge>(std::move(policy), std::move(site_networks))) {}
   // Sharing the judge the PHI exposure detector asks (detect::DetectOptions::policy).
-  explicit PolicyDetector(std::shared_ptr<const PolicyJudge> judge) : judge_(std::move(judge)) {}
+  explicit PolicyDetector(std::shared_ptr<const PolicyJudge> judge) : judge_(std::move(judge)) {
+    setMaxFlows(kDefaultMaxFlows);
+  }
   void emit(const events::Event& event) override;
   void decide(const detect::DeviceIndex& devices, bool final, events::EventSink& out) override;
 
   // The violations alerted so far, in the order they were; at most kMaxKeptViolations.
   const std::vector<Violation>& violations() const { return violations_; }
+  // detect.policy_max_flows: flows held (pending their devices' identification, or decided and
+  // remembered so as not to alert twice). Flows refused beyond it: Anomaly::PolicyFlowLimit.
+  void setMaxFlows(size_t max) { candidates_.setMax(max); }
+  uint64_t flowsRefused() const { return candidates_.refused(); }
+  size_t flowsHeld() const { return candidates_.held(); }
   uint64_t violationsNotKept() const { return not_kept_; }
 
   static constexpr uint32_t kSignatureId = 9000501;
   // Violations kept for `policy check` to print; each also went out as an alert.
   static constexpr size_t kMaxKeptViolations = 10000;
+  static constexpr size_t kDefaultMaxFlows = 65536;
 
  private:
   std::string_view signatureFor(std::string_view from, std::string_view to);

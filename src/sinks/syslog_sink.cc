@@ -7,8 +7,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cstring>
 
 #include "sinks/eve_writer.h"
@@ -27,18 +29,9 @@ Result<uint16_t> parsePort(std::string_view text, std::string_view url) {
   return static_cast<uint16_t>(value);
 }
 
-// Waits for a non-blocking connect; true when it completed.
-bool awaitConnect(int fd, int timeout_ms) {
-  pollfd p{fd, POLLOUT, 0};
-  if (::poll(&p, 1, timeout_ms) != 1) {
-    errno = ETIMEDOUT;
-    return false;
-  }
-  int err = 0;
-  socklen_t len = sizeof err;
-  if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return false;
-  errno = err;
-  return err == 0;
+// The socket would block: the message stays queued for the next alert.
+bool wouldBlock(int err) {
+  return err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS;
 }
 
 }  // namespace
@@ -103,22 +96,34 @@ Result<SyslogTarget> parseSyslogTarget(std::string_view url) {
 Result<std::unique_ptr<SyslogSink>> SyslogSink::open(const SyslogOptions& options) {
   auto target = parseSyslogTarget(options.server);
   if (!target) return Error{target.error()};
+  std::vector<Address> addresses;
   if (target->transport != SyslogTarget::Transport::Unix) {
+    const bool tcp = target->transport == SyslogTarget::Transport::Tcp;
     addrinfo hints{};
-    hints.ai_socktype = SOCK_DGRAM;
+    hints.ai_socktype = tcp ? SOCK_STREAM : SOCK_DGRAM;
     addrinfo* found = nullptr;
-    const int rc = ::getaddrinfo(target->host.c_str(), nullptr, &hints, &found);
+    const std::string port = std::to_string(target->port);
+    const int rc = ::getaddrinfo(target->host.c_str(), port.c_str(), &hints, &found);
     if (rc != 0) {
       return Error{"syslog server " + options.server + ": " + ::gai_strerror(rc)};
     }
+    for (addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
+      if (ai->ai_addrlen > sizeof(sockaddr_storage)) continue;
+      Address a;
+      std::memcpy(&a.addr, ai->ai_addr, ai->ai_addrlen);
+      a.len = ai->ai_addrlen;
+      a.family = ai->ai_family;
+      addresses.push_back(a);
+    }
     ::freeaddrinfo(found);
   }
-  std::unique_ptr<SyslogSink> sink(new SyslogSink(options, std::move(target.value())));
+  std::unique_ptr<SyslogSink> sink(
+      new SyslogSink(options, std::move(target.value()), std::move(addresses)));
   return sink;
 }
 
-SyslogSink::SyslogSink(SyslogOptions options, SyslogTarget target)
-    : options_(std::move(options)), target_(std::move(target)) {}
+SyslogSink::SyslogSink(SyslogOptions options, SyslogTarget target, std::vector<Address> addresses)
+    : options_(std::move(options)), target_(std::move(target)), addresses_(std::move(addresses)) {}
 
 SyslogSink::~SyslogSink() {
   closeSocket();
@@ -127,19 +132,26 @@ SyslogSink::~SyslogSink() {
 void SyslogSink::closeSocket() {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
+  state_ = State::Closed;
+  front_sent_ = 0;  // a new connection gets the message whole
 }
 
-bool SyslogSink::connect() {
+bool SyslogSink::startConnect() {
   closeSocket();
+  ++connect_attempts_;
   if (target_.transport == SyslogTarget::Transport::Unix) {
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     std::memcpy(addr.sun_path, target_.host.data(), target_.host.size());
     // /dev/log is a datagram socket on Linux; a stream one is tried too.
     for (int type : {SOCK_DGRAM, SOCK_STREAM}) {
-      fd_ = ::socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+      fd_ = ::socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
       if (fd_ < 0) break;
-      if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return true;
+      if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+        state_ = State::Open;
+        datagram_ = type == SOCK_DGRAM;
+        return true;
+      }
       const bool wrong_type = errno == EPROTOTYPE;
       last_error_ = std::strerror(errno);
       closeSocket();
@@ -148,85 +160,137 @@ bool SyslogSink::connect() {
     return false;
   }
   const bool tcp = target_.transport == SyslogTarget::Transport::Tcp;
-  addrinfo hints{};
-  hints.ai_socktype = tcp ? SOCK_STREAM : SOCK_DGRAM;
-  addrinfo* found = nullptr;
-  const std::string port = std::to_string(target_.port);
-  if (int rc = ::getaddrinfo(target_.host.c_str(), port.c_str(), &hints, &found); rc != 0) {
-    last_error_ = ::gai_strerror(rc);
-    return false;
-  }
-  for (addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
-    fd_ = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
+  for (const Address& a : addresses_) {
+    fd_ = ::socket(a.family, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd_ < 0) continue;
-    const bool ok = ::connect(fd_, ai->ai_addr, ai->ai_addrlen) == 0 ||
-                    (errno == EINPROGRESS && awaitConnect(fd_, kTimeoutMs));
-    if (ok) {
-      // Back to blocking, with a bound on how long one send may wait.
-      ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) & ~O_NONBLOCK);
-      timeval tv{kTimeoutMs / 1000, (kTimeoutMs % 1000) * 1000};
-      ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-      ::freeaddrinfo(found);
+    datagram_ = !tcp;
+    if (::connect(fd_, reinterpret_cast<const sockaddr*>(&a.addr), a.len) == 0) {
+      state_ = State::Open;
+      return true;
+    }
+    if (errno == EINPROGRESS) {
+      state_ = State::Connecting;
       return true;
     }
     last_error_ = std::strerror(errno);
     closeSocket();
   }
-  ::freeaddrinfo(found);
+  if (addresses_.empty()) last_error_ = "no address";
   return false;
 }
 
-bool SyslogSink::sendMessage(const std::string& message) {
-  std::string framed;
-  const std::string* out = &message;
-  if (target_.transport == SyslogTarget::Transport::Tcp) {
-    framed = std::to_string(message.size()) + " " + message;  // RFC 6587 3.4.1
-    out = &framed;
+int SyslogSink::connectDone(int timeout_ms) {
+  pollfd p{fd_, POLLOUT, 0};
+  const int n = ::poll(&p, 1, timeout_ms);
+  if (n == 0) return 0;
+  int err = n < 0 ? errno : 0;
+  socklen_t len = sizeof err;
+  if (n > 0 && ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+  if (err != 0) {
+    last_error_ = std::strerror(err);
+    return -1;
   }
-  size_t done = 0;
-  while (done < out->size()) {
-    const ssize_t n = ::send(fd_, out->data() + done, out->size() - done, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
+  state_ = State::Open;
+  return 1;
+}
+
+bool SyslogSink::writeQueued() {
+  while (!queue_.empty()) {
+    const std::string& m = queue_.front();
+    const ssize_t n =
+        ::send(fd_, m.data() + front_sent_, m.size() - front_sent_, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (wouldBlock(errno)) return true;
       last_error_ = std::strerror(errno);
       return false;
     }
-    // A datagram goes whole or not at all.
-    done += static_cast<size_t>(n);
+    // A datagram goes whole or not at all; a stream may take part of a message.
+    front_sent_ += static_cast<size_t>(n);
+    if (datagram_ || front_sent_ >= m.size()) {
+      queued_bytes_ -= m.size();
+      queue_.pop_front();
+      front_sent_ = 0;
+      ++sent_;
+      backoff_ = kFirstBackoff;
+    }
   }
   return true;
+}
+
+void SyslogSink::onFailure(Timestamp now) {
+  closeSocket();
+  ++failed_;
+  next_attempt_ = now + backoff_;
+  backoff_ = std::min(Duration{backoff_.ns * 2}, kMaxBackoff);
+}
+
+void SyslogSink::pump(Timestamp now) {
+  if (state_ == State::Closed) {
+    if (attempted_ && now < next_attempt_) return;
+    attempted_ = true;
+    connect_started_ = now;
+    if (!startConnect()) return onFailure(now);
+  }
+  if (state_ == State::Connecting) {
+    const int done = connectDone(0);
+    if (done == 0 && now < connect_started_ + kConnectTimeout) return;
+    if (done <= 0) {
+      if (done == 0) last_error_ = "connect timed out";
+      return onFailure(now);
+    }
+  }
+  if (!writeQueued()) onFailure(now);
 }
 
 void SyslogSink::emit(const events::Event& event) {
   if (!std::holds_alternative<events::AlertRecord>(event.body)) return;
   eve_line_.clear();
   formatEve(event, eve_line_);
-  const std::string message = formatSyslog(event, eve_line_, options_.message);
-  const Timestamp now = event.ts;
-  if (fd_ < 0) {
-    if (attempted_ && now < next_attempt_) {
-      ++failed_;
-      return;
+  std::string message = formatSyslog(event, eve_line_, options_.message);
+  if (target_.transport == SyslogTarget::Transport::Tcp) {
+    message = std::to_string(message.size()) + " " + message;  // RFC 6587 3.4.1
+  }
+  // The newest waits behind the older ones, or is dropped: a full queue keeps the first alerts.
+  if (queued_bytes_ + message.size() > options_.queue_bytes) {
+    ++dropped_;
+  } else {
+    queued_bytes_ += message.size();
+    queue_.push_back(std::move(message));
+  }
+  pump(event.ts);
+}
+
+void SyslogSink::flush(int timeout_ms) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  auto left = [&] {
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    return static_cast<int>(std::max<int64_t>(ms, 0));
+  };
+  if (!queue_.empty() && state_ == State::Closed && !startConnect()) ++failed_;
+  while (!queue_.empty() && state_ != State::Closed) {
+    if (state_ == State::Connecting) {
+      if (connectDone(left()) <= 0) {
+        closeSocket();
+        ++failed_;
+        break;
+      }
     }
-    attempted_ = true;
-    if (!connect()) {
-      next_attempt_ = now + kReconnectInterval;
+    if (!writeQueued()) {
+      closeSocket();
       ++failed_;
-      return;
+      break;
     }
+    if (queue_.empty()) break;
+    pollfd p{fd_, POLLOUT, 0};
+    if (left() == 0 || ::poll(&p, 1, left()) <= 0) break;
   }
-  if (sendMessage(message)) {
-    ++sent_;
-    return;
-  }
-  // A connection the server closed: one new one, then give up until the next interval.
-  if (target_.transport != SyslogTarget::Transport::Udp && connect() && sendMessage(message)) {
-    ++sent_;
-    return;
-  }
-  if (target_.transport != SyslogTarget::Transport::Udp) closeSocket();
-  next_attempt_ = now + kReconnectInterval;
-  ++failed_;
+  dropped_ += queue_.size();
+  queue_.clear();
+  queued_bytes_ = 0;
+  front_sent_ = 0;
 }
 
 }  // namespace medtap::sinks

@@ -305,6 +305,35 @@ TEST(PhiOutsideThePolicy, OffSiteStaysSeverityOne) {
   EXPECT_EQ(evidence(out.alerts[0], "rule"), "");
 }
 
+// A flood of distinct flows (a scan) stays within detect.policy_max_flows: decided flows are
+// forgotten to make room, flows still waiting for their devices are not, and beyond them new flows
+// are refused and counted.
+TEST(PolicyDetector, AFloodOfDistinctFlowsStaysBounded) {
+  PolicyDetector det(std::make_shared<const Policy>(ward()), kSite);
+  det.setMaxFlows(100);
+  Collect out;
+  const std::vector<events::DeviceRecord> known = {
+      device("mac:00:09:5c:00:00:01", "10.12.1.15", "local", "central-station")};
+  // 10.12.1.15 is identified; the scanned addresses are not, so their flows wait.
+  for (int i = 0; i < 10000; ++i) {
+    const std::string dst = "10.13." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
+    det.emit(flowEvent("10.12.1.15", dst.c_str(), 6, static_cast<uint16_t>(1 + i % 1000), "", i));
+    EXPECT_LE(det.flowsHeld(), 100u);
+  }
+  EXPECT_EQ(det.flowsRefused(), 9900u);
+  det.decide(detect::DeviceIndex(known), false, out);
+  EXPECT_TRUE(out.alerts.empty());  // all waiting
+  det.decide(detect::DeviceIndex(known), true, out);
+  EXPECT_EQ(out.alerts.size(), 100u);  // the end of the run decides those held
+  // Decided flows make room for new ones.
+  for (int i = 0; i < 500; ++i) {
+    const std::string dst = "10.14." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
+    det.emit(flowEvent("10.12.1.15", dst.c_str(), 17, 53, "dns", i));
+    EXPECT_LE(det.flowsHeld(), 100u);
+  }
+  EXPECT_EQ(det.flowsRefused(), 9900u + 400u);  // 100 fit once the decided 100 were forgotten
+}
+
 TEST(PolicySuggest, LeastPrivilegeLoadsBackAndAllowsWhatItSaw) {
   FlowLog log;
   Collect out;

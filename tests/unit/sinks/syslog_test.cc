@@ -1,4 +1,7 @@
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "sinks/syslog_format.h"
 #include "sinks/syslog_sink.h"
@@ -139,8 +142,119 @@ TEST(Syslog, ADeadServerIsCountedNotFatal) {
   ASSERT_TRUE(sink);
   for (int i = 0; i < 3; ++i) sink.value()->emit(alertEvent(1));
   EXPECT_EQ(sink.value()->sent(), 0u);
-  EXPECT_EQ(sink.value()->failed(), 3u);
+  EXPECT_EQ(sink.value()->failed(), 1u);  // the same packet time: one attempt, then the backoff
+  EXPECT_EQ(sink.value()->queuedMessages(), 3u);
+  sink.value()->flush(0);
+  EXPECT_EQ(sink.value()->failed(), 2u);  // one more attempt at the end
+  EXPECT_EQ(sink.value()->dropped(), 3u);
   EXPECT_FALSE(sink.value()->lastError().empty());
+}
+
+// A TCP listener on loopback: `accept` false leaves it never accepting nor reading.
+struct Listener {
+  int fd = -1;
+  uint16_t port = 0;
+  explicit Listener(bool listening) {
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), len), 0);
+    EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
+    port = ntohs(a.sin_port);
+    if (listening) {
+      EXPECT_EQ(::listen(fd, 1), 0);
+    } else {
+      ::close(fd);  // a port nothing listens on
+      fd = -1;
+    }
+  }
+  ~Listener() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+events::Event alertAt(int64_t ms) {
+  events::Event e = alertEvent(1);
+  e.ts = Timestamp::fromSecNs(1764064800 + ms / 1000, (ms % 1000) * 1000000);
+  return e;
+}
+
+// A server that accepts the connection but never reads: the kernel's buffers fill, then the
+// queue, then new alerts are dropped. Every emit returns at once (the socket never blocks): one
+// connection, no failure, and every alert accounted for as sent, queued or dropped.
+TEST(Syslog, AServerThatNeverReadsFillsTheQueueNotThePacketPath) {
+  Listener server(true);
+  SyslogOptions o;
+  o.server = "tcp://127.0.0.1:" + std::to_string(server.port);
+  o.queue_bytes = 64 * 1024;
+  auto sink = SyslogSink::open(o);
+  ASSERT_TRUE(sink);
+  SyslogSink& s = *sink.value();
+  constexpr uint64_t kAlerts = 40000;  // about 30 MB: beyond any loopback socket buffers
+  for (uint64_t i = 0; i < kAlerts; ++i) {
+    s.emit(alertAt(static_cast<int64_t>(i) * 10));
+    ASSERT_LE(s.queuedBytes(), o.queue_bytes);
+  }
+  EXPECT_EQ(s.connectAttempts(), 1u);
+  EXPECT_EQ(s.failed(), 0u);
+  EXPECT_GT(s.sent(), 0u);  // what the kernel took
+  EXPECT_GT(s.dropped(), 0u);
+  EXPECT_GT(s.queuedMessages(), 0u);
+  EXPECT_EQ(s.sent() + s.dropped() + s.queuedMessages(), kAlerts);
+  s.flush(0);  // no waiting: what is queued is dropped
+  EXPECT_EQ(s.queuedMessages(), 0u);
+  EXPECT_EQ(s.sent() + s.dropped(), kAlerts);
+}
+
+// A closed port refuses at once; the attempts follow the backoff in packet time, the same on
+// every run: 0 s, then 1, 3, 7, 15, 31 and 63 s (waits of 1, 2, 4, 8, 16, 32 s), then every 60 s.
+TEST(Syslog, ARefusingServerIsTriedOnABackoffInPacketTime) {
+  Listener closed(false);
+  SyslogOptions o;
+  o.server = "tcp://127.0.0.1:" + std::to_string(closed.port);
+  o.queue_bytes = 16 * 1024;
+  auto sink = SyslogSink::open(o);
+  ASSERT_TRUE(sink);
+  SyslogSink& s = *sink.value();
+  for (int64_t ms = 0; ms <= 200000; ms += 100) s.emit(alertAt(ms));  // 200 s, 2001 alerts
+  EXPECT_EQ(s.connectAttempts(), 9u);  // 0, 1, 3, 7, 15, 31, 63, 123, 183 s
+  EXPECT_EQ(s.failed(), 9u);
+  EXPECT_EQ(s.sent(), 0u);
+  EXPECT_LE(s.queuedBytes(), o.queue_bytes);
+  EXPECT_EQ(s.dropped() + s.queuedMessages(), 2001u);
+  EXPECT_FALSE(s.lastError().empty());
+  s.flush(0);
+  EXPECT_EQ(s.connectAttempts(), 10u);
+  EXPECT_EQ(s.dropped(), 2001u);
+}
+
+// A server that reads gets every alert, in order, framed.
+TEST(Syslog, AReadingServerGetsEveryAlertFramed) {
+  Listener server(true);
+  SyslogOptions o;
+  o.server = "tcp://127.0.0.1:" + std::to_string(server.port);
+  auto sink = SyslogSink::open(o);
+  ASSERT_TRUE(sink);
+  for (int i = 0; i < 5; ++i) sink.value()->emit(alertAt(i));
+  const int conn = ::accept(server.fd, nullptr, nullptr);
+  ASSERT_GE(conn, 0);
+  sink.value()->flush();
+  EXPECT_EQ(sink.value()->sent(), 5u);
+  EXPECT_EQ(sink.value()->dropped(), 0u);
+  std::string got;
+  char buf[65536];
+  for (ssize_t n; (n = ::recv(conn, buf, sizeof buf, MSG_DONTWAIT)) > 0;) got.append(buf, n);
+  ::close(conn);
+  size_t frames = 0;
+  for (size_t at = 0; at < got.size(); ++frames) {
+    const size_t space = got.find(' ', at);
+    ASSERT_NE(space, std::string::npos);
+    at = space + 1 + std::stoul(got.substr(at, space - at));
+    ASSERT_LE(at, got.size());
+  }
+  EXPECT_EQ(frames, 5u);
 }
 
 }  // namespace
