@@ -9,12 +9,14 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "advisories/matcher.h"
 #include "advisories/store.h"
 #include "config/value_parse.h"
+#include "detect/vulnerable_device.h"
 #include "intel/pack.h"
 #include "policy/loader.h"
 #include "report/trend_chart.h"
@@ -173,8 +175,9 @@ Result<std::unique_ptr<Run>> Run::start(const config::Config& config) {
   auto run = std::unique_ptr<Run>(new Run(dir, std::move(eve.value()), std::move(inventory.value()),
                                           std::move(store.value()), detect, options, phi.value()));
   run->inventory_interval_ = config.inventory.update_interval;
+  run->advisories_ = detect.advisories;
   if (config.outputs.report) {
-    run->report_ = std::make_unique<report::Collector>();
+    run->report_ = std::make_unique<report::Collector>(config.report);
     run->sinks_.add(*run->report_);
     run->alerts_.add(*run->report_);
   }
@@ -214,6 +217,34 @@ Result<std::shared_ptr<const intel::IndicatorSet>> loadIntelPacks(
     }
   }
   return std::shared_ptr<const intel::IndicatorSet>(std::move(set));
+}
+
+std::vector<report::AdvisorySummary> advisorySummaries(const report::Collector& collected,
+                                                       const advisories::Matcher* matcher) {
+  std::vector<report::AdvisorySummary> out;
+  if (matcher == nullptr) return out;
+  std::set<std::string, std::less<>> wanted;  // the advisories the alerts name
+  for (const auto& [key, c] : collected.alerts()) {
+    if (c.alert.signature_id != detect::kVulnerableDeviceSignature) continue;
+    for (const auto& [k, v] : c.alert.evidence) {
+      if (k == "advisory") wanted.insert(v);
+    }
+  }
+  for (const advisories::Advisory& a : matcher->advisories()) {
+    if (wanted.count(a.id) == 0) continue;
+    report::AdvisorySummary s{a.id, a.title, a.url(), a.cves(), a.maxScore(), {}};
+    // Each remediation once, in the advisory's order: CISA repeats them per vulnerability.
+    std::set<std::pair<std::string, std::string>> seen;
+    for (const auto& v : a.vulnerabilities) {
+      for (const auto& r : v.remediations) {
+        if (seen.emplace(r.category, r.details).second) {
+          s.remediations.emplace_back(r.category, r.details);
+        }
+      }
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 detect::DetectOptions detectOptions(const config::Config& config) {
@@ -384,9 +415,10 @@ bool Run::finish() {
     // The trend of beds with a vital-sign alert, from the store the sync above just wrote.
     auto vitals = report::loadVitalsTrends(store_->path(), *report_);
     if (!vitals) warnings_.push_back("report: no vital-sign trends: " + vitals.error());
+    const auto advisories = advisorySummaries(*report_, advisories_.get());
     if (auto s = report::writeReports(
-            output_dir_,
-            report::buildReports(*report_, final_devices_, vitals ? &vitals.value() : nullptr));
+            output_dir_, report::buildReports(*report_, final_devices_,
+                                              vitals ? &vitals.value() : nullptr, advisories));
         !s) {
       std::fprintf(stderr, "medtap: error: %s\n", s.error().c_str());
       return false;

@@ -48,6 +48,10 @@ Result<std::shared_ptr<const intel::IndicatorSet>> loadIntelPacks(
     const std::vector<std::string>& files);
 // What the detectors are given: the site's networks, the learning window, the store.
 detect::DetectOptions detectOptions(const config::Config& config);
+// The advisories the run's vulnerable-device alerts name, with their CSAF remediations (each
+// once), for the report's "Advisories affecting this site". Empty without a matcher.
+std::vector<report::AdvisorySummary> advisorySummaries(const report::Collector& collected,
+                                                       const advisories::Matcher* matcher);
 
 // inventory.database: a plain name inside outputs.directory, or a path as it is.
 std::string databasePath(const config::Config& config);
@@ -115,8 +119,9 @@ class Run {
   // report.html and report.md (outputs.report): fed flows and alerts, written by finish().
   std::unique_ptr<report::Collector> report_;
   std::vector<events::DeviceRecord> final_devices_;
-  const policy::PolicyDetector* policy_ = nullptr;  // owned by detectors_
-  uint64_t policy_refused_counted_ = 0;             // of policy_->flowsRefused(), in anomalies
+  std::shared_ptr<const advisories::Matcher> advisories_;  // what devices are matched against
+  const policy::PolicyDetector* policy_ = nullptr;         // owned by detectors_
+  uint64_t policy_refused_counted_ = 0;  // of policy_->flowsRefused(), in anomalies
   pipeline::Pipeline pipeline_;
   std::string inventory_summary_;
   Duration inventory_interval_{};

@@ -18,6 +18,7 @@
 #include "core/result.h"
 #include "decode/decoder.h"
 #include "flow/flow_table.h"
+#include "report/limits.h"
 
 namespace medtap::config {
 
@@ -118,6 +119,8 @@ struct Config {
   InventoryConfig inventory;
   DetectConfig detect;
   AdvisoriesConfig advisories;
+  // What report.html and report.md keep and show (outputs.report turns them on).
+  report::ReportLimits report;
 };
 
 // One problem in a configuration. line and column are 1-based; 0 when the problem is not tied to

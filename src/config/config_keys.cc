@@ -192,6 +192,22 @@ const KeySpec kKeys[] = {
     {"advisories.max_response_bytes", K::Size, 64 * kKiB, 1 * kGiB,
      "Largest body advisories sync accepts; a bigger one is an error naming the URL.",
      [](Config& c) -> FieldRef { return &c.advisories.max_response_bytes; }},
+
+    {"report.max_edges", K::Count, 1, 10'000'000,
+     "Host pairs the report collects from flows for its communication maps; beyond: not drawn.",
+     [](Config& c) -> FieldRef { return &c.report.max_edges; }},
+    {"report.max_alerts", K::Count, 1, 1'000'000,
+     "Distinct alerts (signature, device, destination) the report keeps; beyond: counted only.",
+     [](Config& c) -> FieldRef { return &c.report.max_alerts; }},
+    {"report.max_map_peers", K::Count, 1, 256,
+     "Peers drawn around a flagged device in its communication map (the busiest by bytes).",
+     [](Config& c) -> FieldRef { return &c.report.max_map_peers; }},
+    {"report.max_alert_rows", K::Count, 1, 100'000, "Alert rows listed per severity.",
+     [](Config& c) -> FieldRef { return &c.report.max_alert_rows; }},
+    {"report.max_risk_rows", K::Count, 1, 100'000, "Devices listed in Devices by risk.",
+     [](Config& c) -> FieldRef { return &c.report.max_risk_rows; }},
+    {"report.timeline_bins", K::Count, 4, 1000, "Columns of the alert timeline.",
+     [](Config& c) -> FieldRef { return &c.report.timeline_bins; }},
 };
 
 std::string formatBound(ValueKind kind, int64_t v) {

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <set>
 
@@ -233,6 +234,114 @@ void contecSection(Document& doc, const Model& m) {
       "CVE-2025-0683: patient data sent in clear text to a hard-coded address.",
   });
   doc.link("CISA ICSMA-25-030-01: Contec Health CMS8000 Patient Monitor", kAdvisory);
+}
+
+// ---- Advisories affecting this site (issue #8): the vulnerable-device alerts, by advisory ----
+
+constexpr uint32_t kVulnerableDevice = 9000701;
+
+std::string evidenceOf(const events::AlertRecord& a, std::string_view key) {
+  for (const auto& [k, v] : a.evidence) {
+    if (k == key) return v;
+  }
+  return "";
+}
+
+// The alerts' own account of an advisory, when the run gave no CSAF summary of it.
+AdvisorySummary summaryFromAlert(const CollectedAlert& c, const std::string& id) {
+  const events::AlertRecord& a = c.alert;
+  AdvisorySummary s;
+  s.id = id;
+  s.title = std::string(a.signature);
+  for (const auto& cve : a.cve) s.cves.emplace_back(cve);
+  const std::string cvss = evidenceOf(a, "max_cvss");
+  s.max_cvss = cvss.empty() ? 0 : std::atof(cvss.c_str());
+  std::string rest = evidenceOf(a, "remediation");
+  while (!rest.empty() && rest != "none given") {
+    const size_t bar = rest.find(" | ");
+    std::string one = rest.substr(0, bar);
+    const size_t colon = one.find(": ");
+    if (colon == std::string::npos) {
+      s.remediations.emplace_back("", one);
+    } else {
+      s.remediations.emplace_back(one.substr(0, colon), one.substr(colon + 2));
+    }
+    rest = bar == std::string::npos ? "" : rest.substr(bar + 3);
+  }
+  return s;
+}
+
+// A link from an imported file is drawn only when it is a plain web address: no javascript: or
+// data: scheme, nothing that would end the Markdown link early.
+bool plainWebUrl(std::string_view url) {
+  const bool web = url.substr(0, 8) == "https://" || url.substr(0, 7) == "http://";
+  return web && url.size() <= 2048 && std::none_of(url.begin(), url.end(), [](char c) {
+           return c <= ' ' || c == '(' || c == ')' || c == '<' || c == '>' || c == '"';
+         });
+}
+
+// One line of a bullet list, whatever the advisory's text holds.
+std::string oneLine(std::string text) {
+  for (char& c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  return text;
+}
+
+void advisoriesSection(Document& doc, const Model& m, const std::vector<AdvisorySummary>& known) {
+  doc.h2("Advisories affecting this site");
+  std::map<std::string, std::vector<const CollectedAlert*>> by_advisory;
+  for (const auto* a : m.alerts) {  // severity first: the worst advisory leads
+    if (a->alert.signature_id != kVulnerableDevice) continue;
+    const std::string id = evidenceOf(a->alert, "advisory");
+    if (!id.empty()) by_advisory[id].push_back(a);
+  }
+  if (by_advisory.empty()) {
+    doc.p(
+        "No device of this site matched a known advisory (the built-in ones and those imported "
+        "with medtap advisories import).");
+    return;
+  }
+  std::vector<std::string> order;
+  for (const auto& [id, alerts] : by_advisory) order.push_back(id);
+  std::stable_sort(order.begin(), order.end(), [&](const std::string& x, const std::string& y) {
+    return by_advisory[x].front()->alert.severity < by_advisory[y].front()->alert.severity;
+  });
+  doc.p(
+      fmt::format("{} advisory(ies) concern devices identified in this capture; each lists the "
+                  "devices it matched and what its publisher says to do.",
+                  order.size()));
+  for (const std::string& id : order) {
+    const auto& alerts = by_advisory[id];
+    auto it = std::find_if(known.begin(), known.end(),
+                           [&](const AdvisorySummary& a) { return a.id == id; });
+    const AdvisorySummary s = it != known.end() ? *it : summaryFromAlert(*alerts.front(), id);
+    doc.h3(s.title.find(id) == std::string::npos ? id + ": " + s.title : s.title);
+    doc.p(fmt::format("CVEs: {}. Highest CVSS base score: {:.1f}.",
+                      s.cves.empty() ? "none listed" : joined(s.cves), s.max_cvss));
+    Table t{{"device", "IP", "vendor / model (as labelled)", "matched as", "status", "why"}};
+    for (const auto* a : alerts) {
+      const auto d = m.by_id.find(a->alert.device_id);
+      const events::DeviceRecord* dev = d == m.by_id.end() ? nullptr : d->second;
+      const std::string label =
+          dev != nullptr && !(dev->vendor.empty() && dev->model.empty())
+              ? dev->vendor + " " + dev->model
+              : evidenceOf(a->alert, "vendor") + " " + evidenceOf(a->alert, "model");
+      t.rows.push_back({a->alert.device_id,
+                        dev != nullptr ? ipsOf(*dev) : a->alert.device_ip.toString(), label,
+                        evidenceOf(a->alert, "matched_as"), evidenceOf(a->alert, "status"),
+                        evidenceOf(a->alert, "reason")});
+    }
+    doc.table(std::move(t));
+    doc.strong("Remediations (from the advisory)");
+    std::vector<std::string> items;
+    for (const auto& [category, details] : s.remediations) {
+      items.push_back(oneLine(category.empty() ? details : category + ": " + details));
+    }
+    if (items.empty()) items.push_back("The advisory gives none.");
+    doc.bullets(std::move(items));
+    if (plainWebUrl(s.url)) doc.link(id + " (advisory)", s.url);
+  }
 }
 
 struct RiskRow {
@@ -728,11 +837,12 @@ std::string htmlEscape(std::string_view text) {
 }
 
 Reports buildReports(const Collector& collected, const std::vector<events::DeviceRecord>& devices,
-                     const VitalsTrends* vitals) {
+                     const VitalsTrends* vitals, const std::vector<AdvisorySummary>& advisories) {
   const Model m = buildModel(collected, devices);
   const auto rows = riskRows(m);
   Document doc;
   contecSection(doc, m);
+  advisoriesSection(doc, m, advisories);
   riskSection(doc, m, rows);
   alertsSection(doc, m);
   timelineSection(doc, m);

@@ -1,9 +1,10 @@
 // report.html and report.md: what a person reads after a run (issue #6 "Outputs"). Contec
 // findings first (are we affected, which devices, where, what was seen, what to do), then the
-// devices by risk, the alerts by severity, a timeline of alerts over packet time, and a
-// communication map of each flagged device. Both files hold the same content; the HTML is
-// self-contained (inline CSS and SVG, no script, no external load) and opens offline.
-// Deterministic: built from packet times and sorted values only, never the wall clock.
+// advisories that concern this site's devices with their remediations, then the devices by risk,
+// the alerts by severity, a timeline of alerts over packet time, and a communication map of each
+// flagged device. Both files hold the same content; the HTML is self-contained (inline CSS and SVG,
+// no script, no external load) and opens offline. Deterministic: built from packet times and sorted
+// values only, never the wall clock.
 #pragma once
 
 #include <cstdint>
@@ -11,22 +12,14 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
 #include "events/event.h"
+#include "report/limits.h"
 
 namespace medtap::report {
-
-// Bounds of what the collector keeps (a week-long capture must not grow it without end).
-struct ReportLimits {
-  size_t max_edges = 200'000;   // (originator, responder, port, proto) pairs from flow events
-  size_t max_alerts = 20'000;   // distinct (signature, device, destination) alerts
-  size_t max_map_peers = 24;    // peers drawn around a device (the busiest by bytes)
-  size_t max_alert_rows = 500;  // alert rows listed per severity
-  size_t max_risk_rows = 200;   // devices listed by risk
-  size_t timeline_bins = 48;
-};
 
 // A pair of hosts that talked, summed over flows (the communication map).
 struct Edge {
@@ -76,11 +69,24 @@ struct Reports {
   std::string html, markdown;
 };
 
+// An advisory that devices of this site matched (vulnerable-device alerts, 9000701), as the
+// report's "Advisories affecting this site" shows it: its remediations come from its CSAF
+// document. The run fills it from the advisories the detector matched against; an advisory an
+// alert names without one is shown from the alert's evidence.
+struct AdvisorySummary {
+  std::string id, title, url;
+  std::vector<std::string> cves;
+  double max_cvss = 0;
+  std::vector<std::pair<std::string, std::string>> remediations;  // CSAF category, details
+};
+
 struct VitalsTrends;  // report/trend_chart.h
 
-// `vitals`, when given, adds the "Vital-sign integrity" section (trend charts of flagged beds).
+// `vitals`, when given, adds the "Vital-sign integrity" section (trend charts of flagged beds);
+// `advisories` give the remediations of "Advisories affecting this site".
 Reports buildReports(const Collector& collected, const std::vector<events::DeviceRecord>& devices,
-                     const VitalsTrends* vitals = nullptr);
+                     const VitalsTrends* vitals = nullptr,
+                     const std::vector<AdvisorySummary>& advisories = {});
 
 // Writes report.html and report.md into `dir`. Error: one line naming the file.
 Status writeReports(const std::string& dir, const Reports& reports);

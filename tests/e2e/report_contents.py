@@ -4,6 +4,9 @@
 Simulates a ward with the contec-backdoor scenario, runs `medtap analyze`, and checks:
   - the Contec section comes first, answers "Are we affected? Yes." and names every device
     inventory.json tags cms8000-family (id, IP, MAC), with the Contec alerts it raised;
+  - "Advisories affecting this site" comes right after it, before "Devices by risk", and lists
+    ICSMA-25-030-01 with every CMS8000-family device (affected or potentially affected, and why)
+    and the advisory's remediation text from its CSAF document, in both files;
   - every alert of eve.json (signature id, device, destination) is in the alerts section;
   - every device with an alert has a communication map, with an edge to each alert's peer;
   - report.html is self-contained: no <script>, no src= or <link> loads, no CSS url() or
@@ -202,9 +205,30 @@ def main():
             if "icsma-25-030-01" not in contec.lower() or "What to do" not in contec:
                 errors.append("Contec section has no advice or advisory link")
         titles = [t for t, _ in secs]
-        expected = ["Devices by risk", "Alerts by severity", "Timeline", "Communication maps"]
+        expected = ["Advisories affecting this site", "Devices by risk", "Alerts by severity",
+                    "Timeline", "Communication maps"]
         if titles[1:] != expected:
             errors.append(f"sections {titles}")
+
+        # Advisories first, with the CMS8000 family and the CSAF remediations.
+        remedy = "Per FDA recommendation, CISA recommends users remove any Contec CMS8000 " \
+                 "devices from their networks."
+        adv = dict(secs).get("Advisories affecting this site", "")
+        adv_md = md.split("## Advisories affecting this site", 1)[-1].split("## Devices by", 1)[0]
+        icsma = adv.split("ICSMA-25-030-01", 1)[-1].split("<h3>", 1)[0] if adv else ""
+        if "ICSMA-25-030-01" not in adv or "ICSMA-25-030-01" not in adv_md:
+            errors.append("advisories section does not list ICSMA-25-030-01")
+        for d in family:
+            if d["id"] not in icsma or d["id"] not in adv_md:
+                errors.append(f"advisories section: ICSMA-25-030-01 misses {d['id']}")
+        if not re.search(r"<td>(affected|potentially affected)</td>", icsma):
+            errors.append("advisories section gives no status")
+        if remedy not in icsma or remedy not in adv_md:
+            errors.append("advisories section misses the advisory's remediation text")
+        if "CVE-2025-0626" not in icsma:
+            errors.append("advisories section misses the CVEs")
+        if md.find("## Advisories affecting this site") > md.find("## Devices by risk"):
+            errors.append("md: advisories come after Devices by risk")
 
         # Every alert, in both files.
         by_title = dict(secs)

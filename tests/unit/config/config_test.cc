@@ -181,6 +181,28 @@ outputs:
   EXPECT_EQ(c.outputs.eve.filename, "events.json");
 }
 
+// The report's caps are keys, validated like every count, and default to the report's own.
+TEST(ConfigSections, Report) {
+  EXPECT_EQ(Config{}.report.max_alert_rows, report::ReportLimits{}.max_alert_rows);
+  Config c = load(R"(
+report:
+  max_alert_rows: 20
+  max_map_peers: 8
+  timeline_bins: 96
+)");
+  EXPECT_EQ(c.report.max_alert_rows, 20u);
+  EXPECT_EQ(c.report.max_map_peers, 8u);
+  EXPECT_EQ(c.report.timeline_bins, 96u);
+  EXPECT_EQ(c.report.max_edges, report::ReportLimits{}.max_edges);
+  Config d;
+  EXPECT_FALSE(setConfigValue(d, "report.max_map_peers", "0").ok());
+  EXPECT_FALSE(setConfigValue(d, "report.max_map_peers", "257").ok());
+  EXPECT_FALSE(setConfigValue(d, "report.timeline_bins", "3").ok());
+  EXPECT_FALSE(setConfigValue(d, "report.max_alerts", "many").ok());
+  EXPECT_TRUE(setConfigValue(d, "report.max_risk_rows", "10").ok());
+  EXPECT_EQ(d.report.max_risk_rows, 10u);
+}
+
 TEST(ConfigSections, UnsetKeysKeepTheirDefaults) {
   Config c = load("flow:\n  max_flows: 5\ncapture:\ndecode: {}\n");
   Config expected;

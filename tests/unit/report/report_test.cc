@@ -88,6 +88,66 @@ TEST(Report, EverythingFromTheWireIsEscaped) {
   EXPECT_LT(r.markdown.find("## Contec"), r.markdown.find("## Devices by risk"));
 }
 
+// report.max_alert_rows and report.max_risk_rows: the rows beyond are counted, not listed.
+TEST(Report, RowCapsComeFromTheLimits) {
+  ReportLimits limits;
+  limits.max_alert_rows = 2;
+  limits.max_risk_rows = 1;
+  Collector c(limits);
+  for (const char* dest : {"1.2.3.4", "1.2.3.5", "1.2.3.6", "1.2.3.7"}) {
+    c.emit(alert(9000201, 1, "a", dest));
+  }
+  c.emit(alert(9000201, 2, "b", "1.2.3.4"));
+  const Reports r = buildReports(c, {});
+  EXPECT_NE(r.markdown.find("2 more not listed"), std::string::npos) << r.markdown;
+  EXPECT_NE(r.markdown.find("1 of 2 devices listed."), std::string::npos) << r.markdown;
+}
+
+// Advisories come right after the Contec section: the matched devices and the advisory's
+// remediations from its CSAF summary; a javascript: link from an imported file is not drawn.
+TEST(Report, AdvisoriesAffectingThisSiteComeBeforeDevicesByRisk) {
+  Collector c;
+  events::Event e = alert(9000701, 1, "mac:00:60:6e:00:00:01", "");
+  auto& a = std::get<events::AlertRecord>(e.body);
+  a.signature = "MEDTAP Device affected by advisory ICSMA-25-030-01: Contec CMS8000";
+  a.evidence = {{"advisory", "ICSMA-25-030-01"},
+                {"status", "potentially affected"},
+                {"reason", "firmware unknown"},
+                {"matched_as", "model MN-120 (relabel of CMS8000)"},
+                {"remediation", "mitigation: from the alert"}};
+  c.emit(e);
+  events::DeviceRecord d;
+  d.id = "mac:00:60:6e:00:00:01";
+  d.vendor = "Epsimed";
+  d.model = "MN-120";
+  AdvisorySummary s{"ICSMA-25-030-01",
+                    "Contec Health CMS8000 Patient Monitor",
+                    "javascript:alert(1)",
+                    {"CVE-2025-0626"},
+                    9.8,
+                    {{"mitigation", "Remove the devices\nfrom the network."}}};
+  const Reports r = buildReports(c, {d}, nullptr, {s});
+  const size_t at = r.markdown.find("## Advisories affecting this site");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_LT(r.markdown.find("## Contec"), at);
+  EXPECT_LT(at, r.markdown.find("## Devices by risk"));
+  EXPECT_NE(r.markdown.find("### ICSMA-25-030-01: Contec Health CMS8000 Patient Monitor"),
+            std::string::npos);
+  EXPECT_NE(r.markdown.find("CVEs: CVE-2025-0626. Highest CVSS base score: 9.8."),
+            std::string::npos);
+  EXPECT_NE(r.markdown.find("| Epsimed MN-120 | model MN-120 (relabel of CMS8000) | potentially "
+                            "affected | firmware unknown |"),
+            std::string::npos)
+      << r.markdown;
+  EXPECT_NE(r.markdown.find("- mitigation: Remove the devices from the network."),
+            std::string::npos);
+  EXPECT_EQ(r.markdown.find("from the alert"), std::string::npos);  // the CSAF summary wins
+  EXPECT_EQ(r.html.find("javascript:"), std::string::npos);
+  // Without a summary, the alert's evidence speaks.
+  const Reports fallback = buildReports(c, {d});
+  EXPECT_NE(fallback.markdown.find("- mitigation: from the alert"), std::string::npos);
+}
+
 TEST(Report, NotAffectedWithoutContecDevicesOrAlerts) {
   Collector c;
   events::DeviceRecord d;
