@@ -237,20 +237,30 @@ VitalsIntegrityDetector::Stream& VitalsIntegrityDetector::streamFor(const Messag
 void VitalsIntegrityDetector::flagged(Check c, const Message& m, const std::string& parameter,
                                       int64_t start, int64_t end, std::string text) {
   const std::string bed_key = m.bed.empty() ? m.device.toString() : m.bed;
-  if (last_alert_.size() > VitalsCaps::kMaxBeds * kCheckCount) last_alert_.clear();
-  auto [it, fresh] = last_alert_.try_emplace({bed_key, c}, m.ts.ns);
-  if (!fresh) {
-    if (m.ts.ns - it->second < VitalsThresholds::kAlertIntervalS * kNs) {
-      ++stats_.alerts_folded;
-      return;
+  if (raised_.size() > VitalsCaps::kMaxBeds * kCheckCount) raised_.clear();
+  auto [it, fresh] = raised_.try_emplace({bed_key, c});
+  Raised& r = it->second;
+  if (!fresh && m.ts.ns - r.at_ns < VitalsThresholds::kAlertIntervalS * kNs) {
+    ++stats_.alerts_folded;
+    // The same trouble goes on: the flagged window grows over it, so that the report shades
+    // every minute of it and not only the first.
+    if (r.flag.device == m.device.toString() && end / kNs > r.flag.end) {
+      r.flag.end = end / kNs;
+      r.grown = true;
     }
-    it->second = m.ts.ns;
+    return;
   }
+  r.at_ns = m.ts.ns;
+  r.flag = {m.bed,
+            m.device.toString(),
+            parameter,
+            kSignatures[c].id,
+            std::string(kSignatures[c].check),
+            start / kNs,
+            end / kNs};
+  r.grown = false;
   ++stats_.alerts;
-  if (flags_.size() < VitalsCaps::kMaxPendingAlerts) {
-    flags_.push_back({m.bed, m.device.toString(), parameter, kSignatures[c].id,
-                      std::string(kSignatures[c].check), start / kNs, end / kNs});
-  }
+  if (flags_.size() < VitalsCaps::kMaxPendingAlerts) flags_.push_back(r.flag);
   if (pending_.size() >= VitalsCaps::kMaxPendingAlerts) {
     ++stats_.alerts_dropped;
     return;
@@ -557,6 +567,12 @@ std::vector<vitals::TrendRow> VitalsIntegrityDetector::takeTrend() {
 }
 
 std::vector<vitals::Flag> VitalsIntegrityDetector::takeFlags() {
+  // A grown window is written again: the store keys a window by its start, so it is replaced.
+  for (auto& [key, r] : raised_) {
+    if (!r.grown || flags_.size() >= VitalsCaps::kMaxPendingAlerts) continue;
+    flags_.push_back(r.flag);
+    r.grown = false;
+  }
   return std::exchange(flags_, {});
 }
 

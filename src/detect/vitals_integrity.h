@@ -197,7 +197,14 @@ class VitalsIntegrityDetector final : public Detector {
   std::unordered_map<std::string, std::list<Stream>::iterator> by_key_;
   std::map<std::string, Bed> beds_;
   std::set<IpAddress> receivers_;
-  std::map<std::pair<std::string, uint8_t>, int64_t> last_alert_;  // (bed, check) -> ns
+  // The last alert per (bed, check): when it was raised and the window it flagged, which grows
+  // while the rate limit folds further occurrences into it.
+  struct Raised {
+    int64_t at_ns = 0;
+    vitals::Flag flag;
+    bool grown = false;  // flag.end moved since takeFlags()
+  };
+  std::map<std::pair<std::string, uint8_t>, Raised> raised_;
   struct ContecFlow {
     std::string bed, patient;
   };

@@ -177,7 +177,7 @@ std::string chart(const BedTrend& b, const std::vector<std::string>& devices,
     svg += fmt::format(
         "<rect x=\"{}\" y=\"6\" width=\"12\" height=\"8\" fill=\"{}\"/>"
         "<text x=\"{}\" y=\"14\" font-size=\"11\">{}</text>",
-        lx, kDeviceColour[d], lx + 16, 14, htmlEscape(devices[d]));
+        lx, kDeviceColour[d], lx + 16, htmlEscape(devices[d]));
   }
   // Panel geometry.
   const auto panelTop = [&](size_t i) { return kTop + static_cast<int>(i) * (kPanel + kGap); };
@@ -255,6 +255,21 @@ std::string chart(const BedTrend& b, const std::vector<std::string>& devices,
         }
         for (size_t k = to; k-- > from;) {
           band += fmt::format("{:.1f},{:.1f} ", x(pts[k].start + bucket / 2), y(pts[k].stats.min));
+        }
+        if (to - from == 1) {
+          // A lone reading (a blood pressure taken every 15 minutes): a line of one point
+          // draws nothing, so mark it, with a bar from minimum to maximum.
+          const Point& pt = pts[from];
+          const double px = x(pt.start + bucket / 2);
+          svg += fmt::format(
+              "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"{3}\" "
+              "stroke-opacity=\"0.4\" stroke-width=\"3\"/>"
+              "<circle class=\"vitals-mean\" cx=\"{0:.1f}\" cy=\"{4:.1f}\" r=\"2.5\" "
+              "fill=\"{3}\"/>",
+              px, y(pt.stats.max), y(pt.stats.min), kDeviceColour[d],
+              y(pt.stats.sum / static_cast<double>(pt.stats.samples)));
+          from = to;
+          continue;
         }
         svg += fmt::format(
             "<polygon points=\"{}\" fill=\"{}\" fill-opacity=\"0.18\" stroke=\"none\"/>"

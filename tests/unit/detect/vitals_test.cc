@@ -206,6 +206,23 @@ TEST_F(VitalsTest, ImpossibleValueAlertsOncePerBedInPlainLanguage) {
   for (const auto& [k, v] : a.evidence) EXPECT_EQ(v.find("Testname"), std::string::npos);
 }
 
+// One alert for trouble that goes on, but its flagged window covers all of it: the report
+// shades the minutes the rate limit folded, not only the first reading.
+TEST_F(VitalsTest, FoldedOccurrencesGrowTheFlaggedWindow) {
+  for (int i = 0; i < 100; ++i) {
+    Vitals v = normal(i);
+    if (i >= 10) v.spo2 = 103;  // from 20 s to 198 s
+    send(oru("M" + std::to_string(i), 2 * i, v), 2 * i);
+  }
+  auto flags = detector_.takeFlags();
+  ASSERT_FALSE(flags.empty());
+  EXPECT_EQ(flags.back().signature_id, 9000601u);
+  EXPECT_EQ(flags.back().start, kT0 + 20);
+  EXPECT_EQ(flags.back().end, kT0 + 198);
+  EXPECT_TRUE(detector_.takeFlags().empty());  // written once, until it grows again
+  EXPECT_EQ(decide(), (std::vector<uint32_t>{9000601}));
+}
+
 TEST_F(VitalsTest, JumpAndBackIsImpossibleChangeButAStepIsNot) {
   for (int i = 0; i < 20; ++i) {
     Vitals v = normal(i);

@@ -54,6 +54,7 @@ TEST(TrendChart, ShadesEveryFlaggedWindowAndTabulatesIt) {
   EXPECT_NE(f.svg.find(">impossible_change</text>"), std::string::npos);
   EXPECT_NE(f.svg.find("class=\"vitals-mean\""), std::string::npos);
   EXPECT_EQ(f.svg.rfind("</svg>"), f.svg.size() - 6);
+  EXPECT_NE(f.svg.find(">10.1.2.12</text>"), std::string::npos);  // the legend names the device
   // The spike's window: one row, the spike minute's statistics.
   ASSERT_GE(f.rows.size(), 3u);
   EXPECT_EQ(f.rows[0], (std::vector<std::string>{
@@ -65,6 +66,22 @@ TEST(TrendChart, ShadesEveryFlaggedWindowAndTabulatesIt) {
   EXPECT_EQ(f.rows[1][5], "72");
   EXPECT_EQ(f.rows[2][1], "spo2 (/min)");
   EXPECT_EQ(trendTableHeader().size(), f.rows[0].size());
+}
+
+// A blood pressure taken every 15 minutes is a row of lone minutes: each must still show.
+TEST(TrendChart, LoneReadingsAreMarked) {
+  VitalsTrends t;
+  BedTrend b = bed();
+  for (int m = 0; m < 30; m += 15)
+    b.trend.push_back(row("10.1.2.12", "nibp_systolic", m, 118, 120, 121));
+  t.beds.push_back(b);
+  const auto figs = trendFigures(t);
+  ASSERT_EQ(figs.size(), 1u);
+  size_t marks = 0;
+  for (size_t at = 0;
+       (at = figs[0].svg.find("<circle class=\"vitals-mean\"", at)) != std::string::npos; ++at)
+    ++marks;
+  EXPECT_EQ(marks, 2u);
 }
 
 TEST(TrendChart, TextFromTheStoreIsEscaped) {
