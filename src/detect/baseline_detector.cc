@@ -19,8 +19,8 @@ constexpr int64_t kMaxFlowBuckets = 24 * 31;
 // Learning buckets are folded into the profile once no flow is likely to add to them: an hour
 // after they end (or at the end of the run).
 constexpr int64_t kFoldAfterNs = kHourNs;
-// Hours after learning are compared at every update while they may still grow (flows report
-// their bytes when they end), then dropped.
+// Hours after learning are compared at every update while they may still grow (open flows report
+// their bytes every few minutes, short ones when they end), then dropped.
 constexpr int64_t kVolumeKeepNs = 3 * kHourNs;
 // Scan windows are kept this long after they end: probe flows are reported when they time out.
 constexpr int64_t kScanKeepNs = 10 * 60 * Timestamp::kNsPerSec;
@@ -135,6 +135,7 @@ void BaselineDetector::observe(const IpAddress& ip, bool learn, ProfileKind kind
 void BaselineDetector::emit(const events::Event& e) {
   Timestamp t = e.ts;
   if (const auto* f = std::get_if<events::FlowRecord>(&e.body)) t = std::min(t, f->start);
+  if (const auto* p = std::get_if<events::FlowProgress>(&e.body)) t = std::min(t, p->since);
   if (!started_ || t < origin_) {
     // The baseline's clock starts at the first packet; later events only move it back a little
     // (a flow reported at its end), before anything has been decided.
@@ -146,6 +147,10 @@ void BaselineDetector::emit(const events::Event& e) {
   if (!e.flow) return;
   if (const auto* f = std::get_if<events::FlowRecord>(&e.body)) {
     onFlow(e, *f);
+    return;
+  }
+  if (const auto* p = std::get_if<events::FlowProgress>(&e.body)) {
+    onFlowProgress(*e.flow, *p);
     return;
   }
   if (std::holds_alternative<events::AlertRecord>(e.body) ||
@@ -185,7 +190,6 @@ void BaselineDetector::onFlow(const events::Event& e, const events::FlowRecord& 
   if (!unicast(orig)) return;
   const bool learn = learning(f.start);
   const bool answered = f.pkts_toclient > 0 && unicast(resp);
-  const double bytes = static_cast<double>(f.bytes_toserver + f.bytes_toclient);
   observe(orig, learn, ProfileKind::Peer, resp.toString(), f.start, flow, resp, flow.dest_port);
   if (answered) {
     observe(resp, learn, ProfileKind::Peer, orig.toString(), f.start, flow, orig, flow.dest_port);
@@ -208,9 +212,27 @@ void BaselineDetector::onFlow(const events::Event& e, const events::FlowRecord& 
             fmt::format("{}/{}", flow.proto == 6 ? "tcp" : "udp", flow.dest_port), f.start, flow,
             orig, flow.dest_port);
   }
-  if (Pending* p = pendingFor(orig)) noteActivity(*p, f.start, f.end, bytes, flow);
+  // What flow_progress events already counted is not counted again: the rest happened after.
+  const Timestamp from = f.progress_bytes > 0 ? std::max(f.start, f.progress_until) : f.start;
+  const double rest =
+      f.progress_bytes < f.bytes_toserver + f.bytes_toclient
+          ? static_cast<double>(f.bytes_toserver + f.bytes_toclient - f.progress_bytes)
+          : 0.0;
+  if (Pending* p = pendingFor(orig)) noteActivity(*p, from, f.end, rest, flow);
   if (answered) {
-    if (Pending* p = pendingFor(resp)) noteActivity(*p, f.start, f.end, bytes, flow);
+    if (Pending* p = pendingFor(resp)) noteActivity(*p, from, f.end, rest, flow);
+  }
+}
+
+// An open flow's bytes since its last report, counted into the hours they passed in.
+void BaselineDetector::onFlowProgress(const events::FlowRef& flow, const events::FlowProgress& p) {
+  if (!unicast(flow.src_ip)) return;
+  const double bytes = static_cast<double>(p.bytes);
+  if (Pending* pend = pendingFor(flow.src_ip)) noteActivity(*pend, p.since, p.until, bytes, flow);
+  if (p.pkts_toclient > 0 && unicast(flow.dest_ip)) {
+    if (Pending* pend = pendingFor(flow.dest_ip)) {
+      noteActivity(*pend, p.since, p.until, bytes, flow);
+    }
   }
 }
 

@@ -87,6 +87,7 @@ class BaselineDetector final : public Detector {
   void observe(const IpAddress& ip, bool learn, ProfileKind kind, std::string value, Timestamp at,
                const events::FlowRef& flow, const IpAddress& peer, uint16_t port);
   void onFlow(const events::Event& e, const events::FlowRecord& f);
+  void onFlowProgress(const events::FlowRef& flow, const events::FlowProgress& p);
   void onDns(const events::Event& e, const events::DnsMessage& m);
   void onApplicationEvent(const events::Event& e);
   void noteScanProbe(const events::FlowRef& flow, const events::FlowRecord& f);

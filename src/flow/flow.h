@@ -58,8 +58,8 @@ class FlowAppState {
 
 class TcpFlowReassembly;  // flow/tcp_reassembly.h
 
-// Memory per idle TCP flow (x86-64, g++ 12; DESIGN.md asks for under 1 KB): Flow 184 bytes,
-// inside the table's entry with its activity-list links 208; TcpFlowReassembly 136 with empty
+// Memory per idle TCP flow (x86-64, g++ 12; DESIGN.md asks for under 1 KB): Flow 200 bytes,
+// inside the table's entry with its activity-list links 224; TcpFlowReassembly 136 with empty
 // buffers (no heap behind them); 2 to 4 index slots of 16 bytes; two heap blocks of allocator
 // overhead. About 440 bytes in all, checked by a static_assert in flow_table.cc. Out-of-order
 // data adds its bytes plus 32 per buffered segment. UDP and other flows have no reassembly.
@@ -74,6 +74,9 @@ struct Flow {
   Timestamp first_seen, last_seen;
   std::array<uint64_t, 2> pkts{};   // by Direction
   std::array<uint64_t, 2> bytes{};  // wire bytes by Direction
+  // Bytes already reported in flow_progress events (both directions), up to which packet time.
+  uint64_t progress_bytes = 0;
+  Timestamp progress_until;
   // Each side's MAC as the capture point sees it, by Direction: the source MAC of its first
   // packet (for the responder, until it sends: the destination MAC of the originator's first
   // packet). Behind a router this is the router's MAC; the inventory tells the two apart.

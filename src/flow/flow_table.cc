@@ -239,10 +239,19 @@ class FlowTable::Impl {
   }
 
   void flushAll(Timestamp now) {
+    for (Entry* e : sortedEntries()) endFlow(e, EndReason::Shutdown, now);
+  }
+
+  void forEachOpen(const std::function<void(Flow&)>& fn) {
+    for (Entry* e : sortedEntries()) fn(e->flow);
+  }
+
+  // Every entry in a fixed order, whatever the slot layout: by first packet, then id, then the
+  // key itself.
+  std::vector<Entry*> sortedEntries() {
     std::vector<Entry*> all;
     all.reserve(index_.size());
     index_.forEach([&all](Entry* e) { all.push_back(e); });
-    // A fixed order, whatever the slot layout: by first packet, then id, then the key itself.
     std::sort(all.begin(), all.end(), [](const Entry* a, const Entry* b) {
       const Flow& x = a->flow;
       const Flow& y = b->flow;
@@ -251,7 +260,7 @@ class FlowTable::Impl {
              std::tie(y.first_seen, y.id, y.key.lo_ip, y.key.hi_ip, y.key.lo_port, y.key.hi_port,
                       y.key.proto, y.key.vlan_count, y.key.vlan);
     });
-    for (Entry* e : all) endFlow(e, EndReason::Shutdown, now);
+    return all;
   }
 
   FlowTableStats stats() const {
@@ -405,6 +414,9 @@ void FlowTable::expire(Timestamp now) {
 }
 void FlowTable::flushAll(Timestamp now) {
   impl_->flushAll(now);
+}
+void FlowTable::forEachOpen(const std::function<void(Flow&)>& fn) {
+  impl_->forEachOpen(fn);
 }
 FlowTableStats FlowTable::stats() const {
   return impl_->stats();

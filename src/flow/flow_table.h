@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "core/anomaly.h"
@@ -67,6 +68,10 @@ class FlowTable {
 
   // Ends every flow (end of input, SIGINT), reason Shutdown.
   void flushAll(Timestamp now);
+
+  // Calls `fn` for every open flow, in a fixed order (first packet, id, key) whatever the table's
+  // layout. `fn` must not end or create flows.
+  void forEachOpen(const std::function<void(Flow&)>& fn);
 
   FlowTableStats stats() const;
 

@@ -58,6 +58,10 @@ class Pipeline final : private flow::FlowCallbacks {
  private:
   // How often, in packet time, idle flows are looked for.
   static constexpr Duration kExpiryInterval = Duration::seconds(1);
+  // How often, in packet time, open flows report the bytes they moved since (flow_progress): at
+  // every multiple of it since the epoch, so that a run's reports do not depend on where the
+  // capture starts.
+  static constexpr Duration kProgressInterval = Duration::seconds(300);
 
   void onStreamData(flow::Flow& flow, flow::Direction dir, Bytes data, Timestamp ts) override;
   void onStreamGap(flow::Flow& flow, flow::Direction dir, uint64_t length, Timestamp ts) override;
@@ -65,6 +69,7 @@ class Pipeline final : private flow::FlowCallbacks {
   void onDatagram(flow::Flow& flow, flow::Direction dir,
                   const decode::DecodedPacket& packet) override;
   void onFlowEnd(flow::Flow& flow, flow::EndReason reason, Timestamp ts) override;
+  void reportProgress(Timestamp now);
 
   AnomalyCounters anomalies_;
   events::EventSink& sink_;
@@ -77,6 +82,7 @@ class Pipeline final : private flow::FlowCallbacks {
   decode::DecodedPacket packet_;  // reused for every packet: no allocation per packet
   PipelineStats stats_;
   Timestamp next_expiry_{};
+  Timestamp next_progress_{};
   bool seen_packet_ = false;
 };
 

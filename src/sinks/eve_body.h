@@ -25,6 +25,8 @@
 namespace medtap::sinks {
 
 void writeEveBody(JsonWriter& w, const events::FlowRecord& f);
+// Formattable (tests, debugging) though EveWriter does not write it: see events/flow_record.h.
+void writeEveBody(JsonWriter& w, const events::FlowProgress& p);
 void writeEveBody(JsonWriter& w, const events::ArpBinding& a);
 void writeEveBody(JsonWriter& w, const events::Hl7Message& m);
 void writeEveBody(JsonWriter& w, const events::DhcpMessage& m);

@@ -19,4 +19,14 @@ void writeEveBody(JsonWriter& w, const events::FlowRecord& f) {
   w.endObject();
 }
 
+void writeEveBody(JsonWriter& w, const events::FlowProgress& p) {
+  w.key("flow_progress");
+  w.beginObject();
+  w.field("bytes", p.bytes);
+  w.field("pkts_toclient", p.pkts_toclient);
+  timeField(w, "since", p.since);
+  timeField(w, "until", p.until);
+  w.endObject();
+}
+
 }  // namespace medtap::sinks

@@ -88,6 +88,9 @@ EveWriter::~EveWriter() {
 }
 
 void EveWriter::emit(const events::Event& event) {
+  // Open flows' progress is for the correlators (the volume baseline); eve.json keeps one flow
+  // event per finished flow, as Suricata's.
+  if (std::holds_alternative<events::FlowProgress>(event.body)) return;
   formatEve(event, buffer_);
   buffer_.push_back('\n');
   ++events_written_;

@@ -187,6 +187,73 @@ TEST(Baseline, VolumeSpikeSaysByHowMuch) {
   EXPECT_EQ(a->severity, 3);
 }
 
+// What the pipeline says of an open flow every 5 minutes (events/flow_record.h FlowProgress).
+events::Event progress(const char* src, const char* dst, uint16_t port, int64_t since,
+                       int64_t until, uint64_t bytes) {
+  events::FlowRef f;
+  f.id = 7;
+  f.src_ip = ip(src);
+  f.dest_ip = ip(dst);
+  f.src_port = 40000;
+  f.dest_port = port;
+  f.proto = 6;
+  f.app_proto = "hl7";
+  events::FlowProgress p;
+  p.bytes = bytes;
+  p.pkts_toclient = 10;
+  p.since = at(since);
+  p.until = at(until);
+  return events::Event{at(until), f, p};
+}
+
+// A central station's HL7 connection open the whole run, steady, reported every 5 minutes: the
+// learned hours hold its bytes (they did not when flows counted only at their end), so the
+// hours after learning are ordinary; ten times as much in one hour is still a spike.
+void steadyStream(BaselineDetector& d, Collect& out, int64_t hours, int64_t spike_hour,
+                  uint64_t per_5min) {
+  constexpr int64_t kStep = 300;
+  uint64_t sent = 0;
+  int64_t last = 0;
+  for (int64_t t = kStep; t <= hours * kHour; t += kStep) {
+    const uint64_t bytes = (t - 1) / kHour == spike_hour ? 10 * per_5min : per_5min;
+    d.emit(progress("10.1.0.5", "198.51.100.7", 2575, last, t, bytes));
+    sent += bytes;
+    last = t;
+    d.decide(ward(), false, out);
+  }
+  // The flow's end: everything, of which `sent` was already reported.
+  events::Event end =
+      flow("10.1.0.5", "198.51.100.7", 2575, "hl7", 0, hours * kHour + 5, sent + 1000, 10);
+  auto& rec = std::get<events::FlowRecord>(end.body);
+  rec.progress_bytes = sent;
+  rec.progress_until = at(last);
+  d.emit(end);
+  d.decide(ward(), true, out);
+}
+
+TEST(Baseline, OpenFlowIsCountedInTheHoursItRan) {
+  BaselineDetector d(learnFor(3 * kHour));
+  Collect out;
+  steadyStream(d, out, 6, -1, 1'000'000);  // 12 MB an hour, for 6 hours
+  EXPECT_EQ(out.count(9000404), 0u);
+  const VolumeStats& v = d.baseline().devices.at("mac:cs").volume;
+  EXPECT_EQ(v.hours, 3u);
+  EXPECT_NEAR(v.mean, 12e6, 1.0);  // three equal hours
+  EXPECT_NEAR(v.stddev(), 0.0, 1.0);
+}
+
+TEST(Baseline, OpenFlowTenTimesItsLearnedRateIsASpike) {
+  BaselineDetector d(learnFor(3 * kHour));
+  Collect out;
+  steadyStream(d, out, 6, 4, 1'000'000);
+  ASSERT_EQ(out.count(9000404), 1u);  // the station; the peer is not profiled (external)
+  const auto* a = out.find(9000404, "mac:cs");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->first_seen, at(4 * kHour));
+  // Raised while the hour runs, as soon as it is past 5x the learned mean (not at its end).
+  EXPECT_GT(std::stod(evidence(*a, "ratio")), 5.0) << evidence(*a, "ratio");
+}
+
 TEST(Baseline, ActivityAtANewHourOnlyAfterADayOfLearning) {
   BaselineDetector d(learnFor(26 * kHour));
   Collect out;
