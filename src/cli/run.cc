@@ -251,6 +251,9 @@ detect::DetectOptions detectOptions(const config::Config& config) {
   detect::DetectOptions d;
   d.site_networks = config.site.home_networks;
   d.baseline_database = databasePath(config);
+  d.arp_sweep_min_targets = config.detect.arp_sweep_min_targets;
+  d.arp_sweep_min_unanswered = config.detect.arp_sweep_min_unanswered;
+  d.dns_allowlist = config.detect.dns_allowlist;
   const std::string& learn = config.detect.learn;
   if (learn == "all") {
     d.learn.mode = detect::LearnWindow::Mode::All;

@@ -94,6 +94,13 @@ struct DetectConfig {
   // remembered so as not to alert twice (policy/policy_detector.h). Bounds a flood of distinct
   // flows (a scan); beyond it new flows are not judged and counted as policy_flow_limit.
   size_t policy_max_flows = 65536;
+  // ARP sweep alerts (9000411): one host's ARP requests within a minute asking for at least this
+  // many addresses, this many of them never answered.
+  size_t arp_sweep_min_targets = 64;
+  size_t arp_sweep_min_unanswered = 16;
+  // DNS suffixes whose names raise no new-DNS-name alert (9000412): reverse lookups, mDNS, and
+  // whatever the site adds (its own domain, a vendor's update service).
+  std::vector<std::string> dns_allowlist = {"in-addr.arpa", "ip6.arpa", "local"};
 };
 
 // `medtap advisories sync` (docs/ADVISORIES.md "Sync").

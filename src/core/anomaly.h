@@ -55,6 +55,7 @@ namespace medtap {
   X(ArpUnsupported, "arp_unsupported", "ARP for other than Ethernet/IPv4, not decoded")       \
   X(ArpBindingChanged, "arp_binding_changed", "an IPv4 address moved to another MAC")         \
   X(ArpTableFull, "arp_table_full", "ARP binding table limit hit, oldest forgotten")          \
+  X(ArpSweepTableFull, "arp_sweep_table_full", "ARP sweep sender cap hit, not counted")       \
   /* flow: table and TCP reassembly */                                                        \
   X(FlowTableFull, "flow_table_full", "flow cap hit, oldest flow evicted")                    \
   X(TcpOverlapConflict, "tcp_overlap_conflict", "retransmitted bytes differ from the first")  \

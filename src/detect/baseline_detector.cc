@@ -34,6 +34,8 @@ enum : uint32_t {
   kVolumeSpikeId = 9000404,
   kNewHourId = 9000405,
   kScanId = 9000410,
+  kArpSweepId = 9000411,
+  kNewDnsNameId = 9000412,
 };
 
 // Addresses that are one host: not broadcast, multicast, loopback, link-local or unspecified.
@@ -83,7 +85,34 @@ std::string_view kindNoun(ProfileKind k) {
 
 }  // namespace
 
-BaselineDetector::BaselineDetector(const DetectOptions& options) : options_(options) {}
+bool medicalClass(std::string_view device_class) {
+  static constexpr std::string_view kMedical[] = {"patient-monitor", "central-station",
+                                                  "infusion-pump",   "imaging-modality",
+                                                  "ventilator",      "lab-analyzer"};
+  return std::find(std::begin(kMedical), std::end(kMedical), device_class) != std::end(kMedical);
+}
+
+BaselineDetector::BaselineDetector(const DetectOptions& options) : options_(options) {
+  // Suffixes compare as the names do: lower case, without the dots at either end.
+  for (std::string& s : options_.dns_allowlist) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    while (!s.empty() && s.front() == '.') s.erase(s.begin());
+    while (!s.empty() && s.back() == '.') s.pop_back();
+  }
+}
+
+// A name equal to an allowed suffix or under it (label by label: "evil-local" is not ".local").
+bool BaselineDetector::dnsAllowed(const std::string& name) const {
+  std::string_view n = name;
+  while (!n.empty() && n.back() == '.') n.remove_suffix(1);
+  for (const std::string& s : options_.dns_allowlist) {
+    if (s.empty()) continue;
+    if (n == s) return true;
+    if (n.size() > s.size() && n.ends_with(s) && n[n.size() - s.size() - 1] == '.') return true;
+  }
+  return false;
+}
 
 bool BaselineDetector::learning(Timestamp t) const {
   switch (options_.learn.mode) {
@@ -144,6 +173,10 @@ void BaselineDetector::emit(const events::Event& e) {
     started_ = true;
   }
   now_ = std::max(now_, e.ts);
+  if (const auto* s = std::get_if<events::ArpSweep>(&e.body)) {
+    onArpSweep(*s);
+    return;
+  }
   if (!e.flow) return;
   if (const auto* f = std::get_if<events::FlowRecord>(&e.body)) {
     onFlow(e, *f);
@@ -278,6 +311,20 @@ void BaselineDetector::onDns(const events::Event& e, const events::DnsMessage& m
   }
 }
 
+// The analyzer reports windows from a floor (analyzers/arp/limits.h); the site's thresholds are
+// applied here.
+void BaselineDetector::onArpSweep(const events::ArpSweep& s) {
+  if (s.targets < options_.arp_sweep_min_targets ||
+      s.unanswered < options_.arp_sweep_min_unanswered) {
+    return;
+  }
+  if (sweeps_.size() >= kMaxPendingSweeps) {
+    ++dropped_;
+    return;
+  }
+  sweeps_.push_back(s);
+}
+
 void BaselineDetector::noteScanProbe(const events::FlowRef& flow, const events::FlowRecord& f) {
   auto it = scans_.find(flow.src_ip);
   if (it == scans_.end()) {
@@ -336,6 +383,7 @@ void BaselineDetector::decide(const DeviceIndex& devices, bool final, events::Ev
   detectPending(devices, final, out);
   checkVolumes(final, out);
   checkScans(devices, final, out);
+  checkArpSweeps(devices, final, out);
   limiter_.flushNotes(now_, final, out);
   if (dirty_ && store_) save();
 }
@@ -419,13 +467,16 @@ void BaselineDetector::detectPending(const DeviceIndex& devices, bool final,
     const Profile* cls = cls_it == baseline_.classes.end() ? nullptr : &cls_it->second;
     for (const auto& [key, o] : p.detect) {
       const auto& [kind, value] = key;
-      if (kind == ProfileKind::DnsName) continue;  // learned, and shown; not alerted on alone
+      // A DNS name alerts only for a medical device, and only when its class never asked either.
+      const bool dns = kind == ProfileKind::DnsName;
+      if (dns && (!medicalClass(info->device_class) || dnsAllowed(value))) continue;
       if (kind == ProfileKind::Peer && !external(devices, o.peer)) continue;
       if (dev.knows(kind, value) || dev.set(kind).overflowed) continue;
       const bool new_for_class = cls == nullptr || !cls->knows(kind, value);
+      if (dns && (!new_for_class || (cls != nullptr && cls->set(kind).overflowed))) continue;
       events::AlertRecord a;
       a.category = "anomaly";
-      a.severity = new_for_class ? 2 : 3;
+      a.severity = new_for_class && !dns ? 2 : 3;
       a.device_id = info->device_id;
       a.device_ip = it->first;
       a.count = o.count;
@@ -456,6 +507,10 @@ void BaselineDetector::detectPending(const DeviceIndex& devices, bool final,
           a.evidence.emplace_back("client", o.peer.toString());
           break;
         case ProfileKind::DnsName:
+          a.signature_id = kNewDnsNameId;
+          a.signature = "MEDTAP New DNS name asked by a medical device";
+          a.attack = {"T0869 Standard Application Layer Protocol"};
+          a.evidence.emplace_back("resolver", o.peer.toString());
           break;
       }
       if (!o.flow.app_proto.empty()) {
@@ -633,6 +688,45 @@ void BaselineDetector::checkScans(const DeviceIndex& devices, bool final, events
       }
     }
     src_it = windows.empty() ? scans_.erase(src_it) : std::next(src_it);
+  }
+}
+
+void BaselineDetector::checkArpSweeps(const DeviceIndex& devices, bool final,
+                                      events::EventSink& out) {
+  for (auto it = sweeps_.begin(); it != sweeps_.end();) {
+    const AddressInfo* info = devices.find(it->sender_ip);
+    if (info == nullptr && !final) {
+      ++it;
+      continue;
+    }
+    const events::ArpSweep& s = *it;
+    events::AlertRecord a;
+    a.signature_id = kArpSweepId;
+    a.signature = "MEDTAP ARP sweep: one host asking for many addresses of the LAN";
+    a.category = "anomaly";
+    a.severity = 2;
+    a.attack = {"T0846 Remote System Discovery"};
+    a.device_id = info != nullptr ? info->device_id : "ip:" + s.sender_ip.toString();
+    a.device_ip = s.sender_ip;
+    a.count = s.requests;
+    a.first_seen = s.first;
+    a.last_seen = s.last;
+    a.evidence.emplace_back(
+        "observed", fmt::format("{}{} addresses ARP-requested in {}, {} of them never answered",
+                                s.targets, s.targets_capped ? "+" : "",
+                                durationText((s.last - s.first).ns), s.unanswered));
+    a.evidence.emplace_back("targets", fmt::format("{} to {}", s.lowest_target.toString(),
+                                                   s.highest_target.toString()));
+    a.evidence.emplace_back("sender_mac", s.sender_mac.toString());
+    a.evidence.emplace_back(
+        "baseline", fmt::format("none needed: a sweep is {}+ addresses requested within a minute, "
+                                "{}+ of them unanswered",
+                                options_.arp_sweep_min_targets, options_.arp_sweep_min_unanswered));
+    a.evidence.emplace_back("window",
+                            formatIso8601(s.first) + " + " + durationText((s.last - s.first).ns));
+    const int64_t hour = floorDiv(s.first.ns, kHourNs);
+    raise(std::move(a), s.first, nullptr, "arp-sweep:" + std::to_string(hour), out);
+    it = sweeps_.erase(it);
   }
 }
 

@@ -9,7 +9,9 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "detect/anomaly_limiter.h"
 #include "detect/baseline_profile.h"
@@ -38,6 +40,11 @@ constexpr double kScanMinProbeShare = 0.8;
 constexpr size_t kScanMinTargets = 8;
 constexpr size_t kMaxScanProbeKeys = 4096;  // per source and window
 constexpr size_t kMaxScanSources = 65536;
+// ARP sweeps reported by the ARP analyzer that wait for their sender's device at once.
+constexpr size_t kMaxPendingSweeps = 4096;
+// The device classes whose new DNS names alert (9000412): medical devices resolve a handful of
+// names (their central station, NTP, a vendor's server), workstations and servers many.
+bool medicalClass(std::string_view device_class);
 
 class BaselineDetector final : public Detector {
  public:
@@ -89,6 +96,7 @@ class BaselineDetector final : public Detector {
   void onFlow(const events::Event& e, const events::FlowRecord& f);
   void onFlowProgress(const events::FlowRef& flow, const events::FlowProgress& p);
   void onDns(const events::Event& e, const events::DnsMessage& m);
+  void onArpSweep(const events::ArpSweep& s);
   void onApplicationEvent(const events::Event& e);
   void noteScanProbe(const events::FlowRef& flow, const events::FlowRecord& f);
   void noteActivity(Pending& p, Timestamp start, Timestamp end, double bytes,
@@ -101,6 +109,8 @@ class BaselineDetector final : public Detector {
   void checkVolumes(bool final, events::EventSink& out);
   void pruneVolumes(bool learns, bool learns_all, int64_t learn_end);
   void checkScans(const DeviceIndex& devices, bool final, events::EventSink& out);
+  void checkArpSweeps(const DeviceIndex& devices, bool final, events::EventSink& out);
+  bool dnsAllowed(const std::string& name) const;
   void raise(events::AlertRecord a, Timestamp at, const events::FlowRef* flow,
              const std::string& key, events::EventSink& out);
   std::string learnedFor(const std::string& device_id) const;
@@ -118,6 +128,7 @@ class BaselineDetector final : public Detector {
   std::map<std::string, Volume> volumes_;  // by device id
   std::map<std::string, std::string> class_of_;
   std::map<IpAddress, std::map<int64_t, ScanWindow>> scans_;
+  std::vector<events::ArpSweep> sweeps_;
   AnomalyLimiter limiter_;
   uint64_t dropped_ = 0;
 };

@@ -64,6 +64,12 @@ struct DetectOptions {
   // The segmentation policy when one is loaded: cleartext PHI on a flow it does not allow is
   // exposure too (phi_exposure.h). null: only off-site destinations count.
   std::shared_ptr<const FlowPolicy> policy = nullptr;
+  // ARP sweeps (9000411): a window of one host's ARP requests asking for at least this many
+  // addresses, this many of them unanswered (detect.arp_sweep_min_targets, _min_unanswered).
+  size_t arp_sweep_min_targets = 64;
+  size_t arp_sweep_min_unanswered = 16;
+  // New DNS names (9000412) under these suffixes raise nothing (detect.dns_allowlist).
+  std::vector<std::string> dns_allowlist = {"in-addr.arpa", "ip6.arpa", "local"};
 };
 
 class Detector : public events::EventSink {

@@ -46,7 +46,7 @@ struct FlowRef {
 // type is added here, and gets its EVE writer in sinks/eve_<type>.cc.
 using Body = std::variant<FlowRecord, Hl7Message, ArpBinding, DhcpMessage, DnsMessage, DicomMessage,
                           RpcTransaction, NfsOperation, LpdJob, ContecCmsBlock, HttpTransaction,
-                          TlsHandshake, DeviceRecord, AlertRecord, FlowProgress>;
+                          TlsHandshake, DeviceRecord, AlertRecord, FlowProgress, ArpSweep>;
 
 // Which way the bytes an event describes travelled in its flow.
 enum class Direction : uint8_t { Unknown, ToServer, ToClient };

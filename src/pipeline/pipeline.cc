@@ -58,6 +58,7 @@ void Pipeline::process(const capture::RawPacket& raw) {
 
   if (stats_.last_packet >= next_expiry_) {
     flows_.expire(stats_.last_packet);
+    arp_.advance(stats_.last_packet);
     next_expiry_ = stats_.last_packet + kExpiryInterval;
   }
   if (stats_.last_packet >= next_progress_) {
@@ -87,6 +88,7 @@ void Pipeline::reportProgress(Timestamp now) {
 
 void Pipeline::finish() {
   flows_.flushAll(stats_.last_packet);
+  arp_.finish();
 }
 
 PipelineStats Pipeline::stats() const {

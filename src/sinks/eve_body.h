@@ -28,6 +28,7 @@ void writeEveBody(JsonWriter& w, const events::FlowRecord& f);
 // Formattable (tests, debugging) though EveWriter does not write it: see events/flow_record.h.
 void writeEveBody(JsonWriter& w, const events::FlowProgress& p);
 void writeEveBody(JsonWriter& w, const events::ArpBinding& a);
+void writeEveBody(JsonWriter& w, const events::ArpSweep& s);
 void writeEveBody(JsonWriter& w, const events::Hl7Message& m);
 void writeEveBody(JsonWriter& w, const events::DhcpMessage& m);
 void writeEveBody(JsonWriter& w, const events::DnsMessage& m);

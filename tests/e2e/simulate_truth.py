@@ -17,7 +17,8 @@ with `medtap analyze`, and checks inventory.json against ward.truth.json:
     peer, at that time: severity 1 through the router, 2 when the Contec server is on the ward
     LAN (issue #6); and no severity-1 alert that no scenario explains. A ward with the new-peer
     or scan scenario learns its baseline (--learn) until shortly before the first of them; the
-    new peer then raises 9000401 and the SYN scan 9000410, never severity 1.
+    new peer then raises 9000401 and 9000412 (its DNS name), the ARP sweep 9000411 and the SYN
+    scan 9000410, never severity 1.
 Prints vendor agreement as a figure (vendor names are free text and are not asserted).
 """
 import argparse
@@ -40,7 +41,11 @@ EXPECTED_ALERTS = {
     ("hl7_to_internet", False): 9000201,
     ("first_contact", False): 9000401,  # new-peer: a new external peer against the baseline
     ("syn_scan", False): 9000410,       # scan: needs no baseline
+    ("arp_sweep", False): 9000411,      # ARP sweep: needs no baseline
 }
+# Actions that raise a second alert: the new peer's name is also a new DNS name for a monitor,
+# checked by the name (evidence.observed is the truth's SNI).
+SECOND_ALERTS = {"first_contact": 9000412}
 # The anomaly scenarios need a baseline: the capture learns until this long before the first of
 # them (analyze --learn), and detects after.
 LEARN_MARGIN_S = 30
@@ -177,7 +182,7 @@ def check_ward(medtap, work, beds, duration, seed, scenarios, env):
     for s in truth.get("scenarios", []):
         for e in s.get("events", []):
             if ("cms8000" not in e["action"] and not e.get("peer_ip")
-                    and e["action"] != "syn_scan"):
+                    and e["action"] not in ("syn_scan", "arp_sweep")):
                 continue
             lan = e["detail"].get("peer_site") == "lan"
             sid = EXPECTED_ALERTS.get((e["action"], lan))
@@ -194,6 +199,16 @@ def check_ward(medtap, work, beds, duration, seed, scenarios, env):
                 problems.append(f"scenario {s['name']}: {e['action']} {src} -> "
                                 f"{e.get('peer_ip')} at {e['time']}: no alert {sid}")
             explained.update(id(a) for a in match)
+            second = SECOND_ALERTS.get(e["action"])
+            if second is not None:
+                asked = e["detail"].get("sni", "").lower()
+                match = [a for a in alerts if a["alert"]["signature_id"] == second
+                         and a["device"]["ip"] == src
+                         and a["evidence"].get("observed") == asked
+                         and abs(seconds(a["evidence"]["first_seen"]) - when) <= 2]
+                if not match:
+                    problems.append(f"scenario {s['name']}: {e['action']} {src} asking for "
+                                    f"{asked} at {e['time']}: no alert {second}")
     for a in alerts:
         if 9000400 <= a["alert"]["signature_id"] < 9000500 and a["alert"]["severity"] == 1:
             problems.append(f"anomaly alert {a['alert']['signature_id']} with severity 1")

@@ -1,5 +1,7 @@
 #include "analyzers/arp/arp_analyzer.h"
 
+#include <algorithm>
+
 #include "analyzers/arp/limits.h"
 #include "events/arp.h"
 
@@ -25,6 +27,91 @@ void ArpAnalyzer::onPacket(const decode::DecodedPacket& p) {
   // reply (RFC 5227 section 3).
   const bool gratuitous = a.sender_ip == a.target_ip;
   learn(a.sender_ip, a.sender_mac, gratuitous, a.operation, p);
+  advance(p.ts);
+  if (a.operation == kRequest && !gratuitous && a.target_ip.isV4() && !isUnspecified(a.target_ip)) {
+    countRequest(p);
+  }
+}
+
+void ArpAnalyzer::countRequest(const decode::DecodedPacket& p) {
+  const auto& a = p.arp;
+  const uint32_t sender = a.sender_ip.v4HostOrder();
+  auto it = sweeps_.find(sender);
+  if (it != sweeps_.end() && p.ts - it->second.first >= Duration::seconds(kSweepWindowSeconds)) {
+    // The sender's window is over though its grace is not: decided now, a new one opens.
+    closeSweep(sender, it->second);
+    sweeps_.erase(it);
+    it = sweeps_.end();
+  }
+  if (it == sweeps_.end()) {
+    if (sweeps_.size() >= kMaxSweepSenders) {
+      anomalies_.add(Anomaly::ArpSweepTableFull);
+      return;
+    }
+    SweepWindow w;
+    w.mac = a.sender_mac;
+    w.first = p.ts;
+    w.vlan_count = p.vlan_count;
+    w.vlan = p.vlan;
+    it = sweeps_.emplace(sender, std::move(w)).first;
+    sweep_order_.emplace_back(p.ts, sender);
+  }
+  SweepWindow& w = it->second;
+  ++w.requests;
+  w.last = std::max(w.last, p.ts);
+  const uint32_t target = a.target_ip.v4HostOrder();
+  if (!w.first_unknown && table_.count(target) == 0) w.first_unknown = p.ts;
+  auto pos = std::lower_bound(w.targets.begin(), w.targets.end(), target);
+  if (pos != w.targets.end() && *pos == target) return;
+  if (w.targets.size() >= kMaxSweepTargets) {
+    w.capped = true;
+    return;
+  }
+  w.targets.insert(pos, target);
+}
+
+void ArpAnalyzer::advance(Timestamp now) {
+  const Duration span = Duration::seconds(kSweepWindowSeconds + kSweepGraceSeconds);
+  while (!sweep_order_.empty() && now - sweep_order_.front().first >= span) {
+    const auto [start, sender] = sweep_order_.front();
+    sweep_order_.pop_front();
+    auto it = sweeps_.find(sender);
+    if (it == sweeps_.end() || it->second.first != start) continue;  // closed early
+    closeSweep(sender, it->second);
+    sweeps_.erase(it);
+  }
+}
+
+void ArpAnalyzer::finish() {
+  for (const auto& [start, sender] : sweep_order_) {
+    auto it = sweeps_.find(sender);
+    if (it == sweeps_.end() || it->second.first != start) continue;
+    closeSweep(sender, it->second);
+    sweeps_.erase(it);
+  }
+  sweep_order_.clear();
+}
+
+// Unanswered: no host has claimed the address (no binding), by the time the window is decided.
+void ArpAnalyzer::closeSweep(uint32_t sender, const SweepWindow& w) {
+  if (w.targets.size() < kSweepReportTargets) return;
+  const auto unanswered = static_cast<uint64_t>(std::count_if(
+      w.targets.begin(), w.targets.end(), [this](uint32_t t) { return table_.count(t) == 0; }));
+  if (unanswered < kSweepReportUnanswered) return;
+  events::ArpSweep s;
+  s.sender_ip = IpAddress::v4(sender);
+  s.sender_mac = w.mac;
+  s.first = w.first_unknown.value_or(w.first);
+  s.last = w.last;
+  s.requests = w.requests;
+  s.targets = w.targets.size();
+  s.unanswered = unanswered;
+  s.targets_capped = w.capped;
+  s.lowest_target = IpAddress::v4(w.targets.front());
+  s.highest_target = IpAddress::v4(w.targets.back());
+  s.vlan_count = w.vlan_count;
+  s.vlan = w.vlan;
+  sink_.emit(events::Event{w.last, std::nullopt, s});
 }
 
 void ArpAnalyzer::learn(const IpAddress& ip, const MacAddress& mac, bool gratuitous,

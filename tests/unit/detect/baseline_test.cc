@@ -294,6 +294,95 @@ TEST(Baseline, ScanNeedsNoBaseline) {
   EXPECT_EQ(evidence(*a, "observed"), "80 host:port probes to 10 hosts on 8 ports");
 }
 
+// A DNS query from `src` to the ward's resolver.
+events::Event dnsQuery(const char* src, const char* name, int64_t t) {
+  events::FlowRef f;
+  f.id = static_cast<uint64_t>(t) * 17 + 53;
+  f.src_ip = ip(src);
+  f.dest_ip = ip("10.1.0.2");
+  f.src_port = 50000;
+  f.dest_port = 53;
+  f.proto = 17;
+  f.app_proto = "dns";
+  events::DnsMessage m;
+  m.id = 1;
+  m.flags = 0x0100;
+  m.qdcount = 1;
+  m.questions.push_back({name, 1});
+  return events::Event{at(t), f, m, events::Direction::ToServer};
+}
+
+TEST(Baseline, NewDnsNameOfAMedicalDevice) {
+  DetectOptions o = learnFor(600);
+  o.dns_allowlist.push_back(".Hospital.Example.");  // normalised: case and dots
+  BaselineDetector d(o);
+  Collect out;
+  d.emit(dnsQuery("10.1.0.11", "central.hospital.example", 10));
+  d.emit(dnsQuery("10.1.0.12", "ntp.vendor.example", 20));
+  d.emit(dnsQuery("10.1.0.30", "www.news.example", 30));
+  d.decide(ward(), false, out);
+  d.emit(dnsQuery("10.1.0.11", "NTP.vendor.example", 700));      // the class asked: no alert
+  d.emit(dnsQuery("10.1.0.11", "pacs.hospital.example", 710));   // allowlisted suffix
+  d.emit(dnsQuery("10.1.0.11", "11.0.1.10.in-addr.arpa", 715));  // reverse lookup, allowlisted
+  d.emit(dnsQuery("10.1.0.11", "c2.attacker.example", 720));     // new for device and class
+  d.emit(dnsQuery("10.1.0.11", "c2.attacker.example", 730));     // once
+  d.emit(dnsQuery("10.1.0.30", "www.other.example", 740));       // a workstation: never
+  d.decide(ward(), true, out);
+  ASSERT_EQ(out.count(9000412), 1u);
+  const auto* a = out.find(9000412);
+  EXPECT_EQ(a->device_id, "mac:m1");
+  EXPECT_EQ(a->severity, 3);
+  EXPECT_EQ(evidence(*a, "observed"), "c2.attacker.example");
+  EXPECT_EQ(evidence(*a, "resolver"), "10.1.0.2");
+  EXPECT_EQ(a->first_seen, at(720));
+  EXPECT_NE(evidence(*a, "baseline").find("1 DNS names learned over 10m00s"), std::string::npos)
+      << evidence(*a, "baseline");
+  EXPECT_EQ(out.alerts.size(), 1u);
+}
+
+events::Event arpSweep(const char* sender, int64_t t, uint64_t targets, uint64_t unanswered) {
+  events::ArpSweep s;
+  s.sender_ip = ip(sender);
+  s.first = at(t);
+  s.last = at(t + 50);
+  s.requests = targets + 3;
+  s.targets = targets;
+  s.unanswered = unanswered;
+  s.lowest_target = ip("10.1.0.1");
+  s.highest_target = ip("10.1.3.254");
+  return events::Event{at(t + 50), std::nullopt, s};
+}
+
+TEST(Baseline, ArpSweepNeedsNoBaselineAndHonoursTheThresholds) {
+  DetectOptions o;
+  o.site_networks = {*IpNetwork::parse("10.0.0.0/8")};
+  BaselineDetector d(o);  // learn off, nothing stored
+  Collect out;
+  d.emit(arpSweep("10.1.0.5", 100, 60, 40));     // under 64 addresses
+  d.emit(arpSweep("10.1.0.12", 100, 200, 10));   // mostly answered: a busy host, not a sweep
+  d.emit(arpSweep("10.1.0.30", 200, 512, 480));  // the sweep
+  d.emit(arpSweep("10.1.0.30", 260, 512, 500));  // its next minute: the same alert
+  d.decide(ward(), true, out);
+  ASSERT_EQ(out.count(9000411), 1u);
+  EXPECT_EQ(out.alerts.size(), 1u);
+  const auto* a = out.find(9000411);
+  EXPECT_EQ(a->device_id, "mac:ws");
+  EXPECT_EQ(a->severity, 2);
+  EXPECT_EQ(a->first_seen, at(200));
+  EXPECT_EQ(evidence(*a, "observed"),
+            "512 addresses ARP-requested in 0m50s, 480 of them never answered");
+  EXPECT_EQ(evidence(*a, "targets"), "10.1.0.1 to 10.1.3.254");
+
+  // A site that sets its own thresholds.
+  o.arp_sweep_min_targets = 32;
+  o.arp_sweep_min_unanswered = 8;
+  BaselineDetector strict(o);
+  Collect out2;
+  strict.emit(arpSweep("10.1.0.5", 100, 60, 40));
+  strict.decide(ward(), true, out2);
+  EXPECT_EQ(out2.count(9000411), 1u);
+}
+
 TEST(Baseline, NoBaselineNoBaselineAlerts) {
   DetectOptions o;
   o.site_networks = {*IpNetwork::parse("10.0.0.0/8")};

@@ -81,5 +81,99 @@ TEST(ArpAnalyzer, TableIsBounded) {
   EXPECT_EQ(anomalies.get(Anomaly::ArpTableFull), 10u);
 }
 
+// The ARP sweep count: one sender asking for many addresses within a minute.
+std::vector<events::ArpSweep> sweeps(const Recorder& r) {
+  std::vector<events::ArpSweep> out;
+  for (const auto& e : r.events) {
+    if (const auto* s = std::get_if<events::ArpSweep>(&e.body)) out.push_back(*s);
+  }
+  return out;
+}
+
+decode::DecodedPacket request(const char* sender, uint8_t sender_mac, uint32_t target, int64_t ms) {
+  auto p = arpPacket(1, sender, sender_mac, "10.1.0.1");
+  p.arp.target_ip = IpAddress::v4(target);
+  p.ts = Timestamp{p.ts.ns + ms * 1'000'000};
+  return p;
+}
+
+TEST(ArpAnalyzer, SweepOfMostlyEmptyAddressesIsOneEvent) {
+  Recorder sink;
+  AnomalyCounters anomalies;
+  ArpAnalyzer arp(sink, anomalies);
+  // The sweeper first asks for its gateway, as any host does: that opens the window, but the
+  // sweep starts with the first address nobody holds.
+  arp.onPacket(arpPacket(2, "10.1.0.1", 1, "10.1.2.99"));
+  arp.onPacket(request("10.1.2.99", 9, 0x0A010001u, 1));
+  // 10.1.2.0/24 has hosts at .1-.20, which answer; the sweeper asks for .1-.254 in 2.5 s.
+  for (uint32_t i = 1; i <= 254; ++i) {
+    arp.onPacket(request("10.1.2.99", 9, 0x0A010200u + i, 10 * i));
+    if (i <= 20) {
+      auto reply = arpPacket(2, "10.1.2.1", 50, "10.1.2.99");
+      reply.arp.sender_ip = IpAddress::v4(0x0A010200u + i);
+      reply.arp.sender_mac = mac(static_cast<uint8_t>(100 + i));
+      reply.ts = Timestamp{reply.ts.ns + (10 * i + 1) * 1'000'000};
+      arp.onPacket(reply);
+    }
+  }
+  EXPECT_TRUE(sweeps(sink).empty());  // the minute is not over
+  arp.advance(Timestamp{request("10.1.2.99", 9, 1, 70'000).ts});
+  const auto found = sweeps(sink);
+  ASSERT_EQ(found.size(), 1u);
+  const auto& s = found[0];
+  EXPECT_EQ(s.sender_ip, *IpAddress::parse("10.1.2.99"));
+  EXPECT_EQ(s.requests, 254u);  // asking for its own address is an announcement, not counted
+  EXPECT_EQ(s.targets, 254u);
+  EXPECT_EQ(s.unanswered, 253u - 20u);
+  EXPECT_EQ(s.first, request("10.1.2.99", 9, 0, 10).ts);  // the request for 10.1.2.1
+  EXPECT_EQ(s.lowest_target, *IpAddress::parse("10.1.0.1"));
+  EXPECT_EQ(s.highest_target, *IpAddress::parse("10.1.2.254"));
+  std::string line;
+  sinks::formatEve(sink.events.back(), line);
+  EXPECT_NE(line.find(R"("event_type":"arp_sweep")"), std::string::npos) << line;
+  EXPECT_NE(line.find(R"("unanswered":233)"), std::string::npos) << line;
+}
+
+TEST(ArpAnalyzer, GatewayArpingForLiveHostsIsNoSweep) {
+  Recorder sink;
+  AnomalyCounters anomalies;
+  ArpAnalyzer arp(sink, anomalies);
+  // The gateway asks for 200 hosts every minute for five minutes; every one answers.
+  for (int minute = 0; minute < 5; ++minute) {
+    for (uint32_t i = 1; i <= 200; ++i) {
+      const int64_t ms = minute * 60'000 + 100 * i;
+      arp.onPacket(request("10.1.0.1", 1, 0x0A010000u + 10 + i, ms));
+      auto reply = arpPacket(2, "10.1.0.1", 1, "10.1.0.1");
+      reply.arp.sender_ip = IpAddress::v4(0x0A010000u + 10 + i);
+      reply.arp.sender_mac = mac(static_cast<uint8_t>(i));
+      reply.ts = Timestamp{reply.ts.ns + (ms + 1) * 1'000'000};
+      arp.onPacket(reply);
+    }
+  }
+  arp.finish();
+  EXPECT_TRUE(sweeps(sink).empty());
+}
+
+TEST(ArpAnalyzer, SweepSendersAreBounded) {
+  Recorder sink;
+  AnomalyCounters anomalies;
+  ArpAnalyzer arp(sink, anomalies);
+  for (uint32_t i = 0; i < kMaxSweepSenders + 5; ++i) {
+    auto p = request("10.2.0.1", 1, 0x0A010101u, 0);
+    p.arp.sender_ip = IpAddress::v4(0x0A020000u + i + 1);
+    arp.onPacket(p);
+  }
+  EXPECT_EQ(arp.sweepSenders(), kMaxSweepSenders);
+  EXPECT_EQ(anomalies.get(Anomaly::ArpSweepTableFull), 5u);
+  // And targets per sender: a /16 sweep is counted up to the cap and said to be more.
+  for (uint32_t i = 1; i <= 2000; ++i) arp.onPacket(request("10.2.0.1", 1, 0x0A030000u + i, 1));
+  arp.finish();
+  const auto found = sweeps(sink);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].targets, kMaxSweepTargets);
+  EXPECT_TRUE(found[0].targets_capped);
+  EXPECT_EQ(found[0].requests, 2001u);
+}
+
 }  // namespace
 }  // namespace medtap::analyzers::arp
