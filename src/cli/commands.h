@@ -13,6 +13,8 @@ void addSimulateCommand(CLI::App& app);    // simulate.cc: the ward simulator
 void addInventoryCommand(CLI::App& app);   // inventory.cc: inventory [reconcile ASSETS.csv]
 void addAdvisoriesCommand(CLI::App& app);  // advisories.cc: advisories import|list|match
 void addPolicyCommand(CLI::App& app);      // policy.cc: policy suggest | policy check
+void addExportCommand(CLI::App& app);      // export.cc: export nftables|iptables|suricata|...
+void addPlanCommand(CLI::App& app);        // plan.cc: plan isolate
 
 // All of the above (main_commands.cc).
 void addCommands(CLI::App& app);

@@ -10,6 +10,8 @@ void addCommands(CLI::App& app) {
   addVitalsCommand(app);
   addAdvisoriesCommand(app);
   addPolicyCommand(app);
+  addPlanCommand(app);
+  addExportCommand(app);
   addConfigCommand(app);
 #ifdef MEDTAP_HAVE_SIMULATE
   addSimulateCommand(app);

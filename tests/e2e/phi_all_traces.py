@@ -20,7 +20,8 @@ YYYY-MM-DD. Values under 3 characters are not checked (counted): "14" or "S" are
 Then the real `medtap analyze TRACE -o DIR --syslog udp://127.0.0.1:PORT` runs (a UDP listener
 of this script keeps every syslog message it receives), and no value may appear in any file of
 DIR (every file, so that outputs added later are covered: eve.json, inventory.json, medtap.db
-searched as bytes, report.html, report.md), in the syslog messages (RFC 5424; the simulated
+searched as bytes, report.html, report.md; and what `medtap plan isolate` and `medtap export
+nftables|iptables` print from that medtap.db), in the syslog messages (RFC 5424; the simulated
 ward is analysed a second time with CEF), nor on its stdout or stderr (with DIR's own name
 blanked). JSON is also searched with its strings decoded, so an escaped value is still seen. The
 simulated ward must raise alerts that reach syslog, so that the syslog check is not vacuous; a
@@ -509,6 +510,21 @@ def check(medtap, trace, work):
     syslog_file = os.path.join(work, "syslog", trace.name.replace("/", "__") + ".log")
     os.makedirs(os.path.dirname(syslog_file), exist_ok=True)
     Path(syslog_file).write_bytes(b"\n".join(messages))
+    # What `medtap plan isolate` and `medtap export` write from the run's store (issue #8) goes
+    # into the output folder too, so that it is searched with the rest.
+    db = os.path.join(outdir, "medtap.db")
+    if os.path.exists(db):
+        for args, name in ((["plan", "isolate", "--format", "text"], "plan.txt"),
+                           (["plan", "isolate", "--format", "md"], "plan.md"),
+                           (["plan", "isolate", "--format", "json"], "plan.json"),
+                           (["export", "nftables"], "medtap.nft"),
+                           (["export", "iptables"], "medtap.iptables")):
+            e = subprocess.run([medtap, *args, "--db", db], capture_output=True, text=True,
+                               errors="replace", timeout=kMedtapTimeoutS)
+            if e.returncode != 0:
+                res.problems.append(f"{trace.name}: medtap {' '.join(args)} exited "
+                                    f"{e.returncode}: {e.stderr[:300]}")
+            Path(os.path.join(outdir, name)).write_text(e.stdout + e.stderr)
     files = [p for p in glob.glob(os.path.join(outdir, "**"), recursive=True)
              if os.path.isfile(p)] + [syslog_file]
     for name in ("medtap.db", "report.html", "report.md", "eve.json"):
