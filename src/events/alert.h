@@ -27,6 +27,16 @@ struct AlertRecord {
   std::vector<std::pair<std::string_view, std::string>> evidence;
   uint64_t count = 1;  // occurrences folded into this alert
   Timestamp first_seen, last_seen;
+
+  // What tells two alerts of one signature about one device apart, for the outputs that keep one
+  // row per alert (the store, the report): the destination, or the advisory for 9000701 (a
+  // monitor affected by two advisories is two findings), else nothing.
+  std::string_view distinctKey() const {
+    for (const auto& [k, v] : evidence) {
+      if (k == "destination" || k == "advisory") return v;
+    }
+    return {};
+  }
 };
 
 }  // namespace medtap::events

@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS alerts(
   signature_id INTEGER NOT NULL,
   signature TEXT NOT NULL, category TEXT NOT NULL, severity INTEGER NOT NULL,
   device_id TEXT NOT NULL, device_ip TEXT NOT NULL,
-  key TEXT NOT NULL,         -- evidence.destination, or ''
+  key TEXT NOT NULL,         -- AlertRecord::distinctKey(): destination, advisory, or ''
   first_ns INTEGER NOT NULL, last_ns INTEGER NOT NULL,
   first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,  -- ISO 8601, for people reading the table
   count INTEGER NOT NULL,
@@ -96,9 +96,7 @@ StoredAlert storedAlert(const events::AlertRecord& a, std::string eve_line) {
   s.severity = a.severity;
   s.device_id = a.device_id;
   if (a.device_ip.family() != IpFamily::None) s.device_ip = a.device_ip.toString();
-  for (const auto& [k, v] : a.evidence) {
-    if (k == "destination") s.key = v;
-  }
+  s.key = a.distinctKey();
   s.first_ns = a.first_seen.ns;
   s.last_ns = a.last_seen.ns;
   s.count = a.count;

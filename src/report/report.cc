@@ -788,7 +788,7 @@ void Collector::emit(const events::Event& event) {
     for (const auto& [k, v] : a->evidence) {
       if (k == "destination") destination = v;
     }
-    auto key = std::make_tuple(a->signature_id, a->device_id, destination);
+    auto key = std::make_tuple(a->signature_id, a->device_id, std::string(a->distinctKey()));
     auto it = alerts_.find(key);
     if (it == alerts_.end() && alerts_.size() >= limits_.max_alerts) {
       ++alerts_dropped_;

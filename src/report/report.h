@@ -43,7 +43,7 @@ class Collector final : public events::EventSink {
   void emit(const events::Event& event) override;
 
   const std::map<EdgeKey, Edge>& edges() const { return edges_; }
-  // Keyed by (signature, device, destination); the latest report of each.
+  // Keyed by (signature, device, AlertRecord::distinctKey()); the latest report of each.
   const std::map<std::tuple<uint32_t, std::string, std::string>, CollectedAlert>& alerts() const {
     return alerts_;
   }

@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 from datetime import datetime
+from html import escape as html_escape
 from html.parser import HTMLParser
 
 VOID = {"meta", "br", "img", "hr", "input", "link", "source", "col", "area", "base", "wbr"}
@@ -238,12 +239,15 @@ def main():
             sid, dev = str(a["alert"]["signature_id"]), a["device"]["id"]
             dest = a["evidence"].get("destination", "-")
             row_html = f"<td>{sid}</td>"
+            # The signature tells apart two advisories matched to one device (9000701).
+            sig = a["alert"]["signature"]
             rows = [r for r in alert_html.split("<tr>") if row_html in r and dev in r and
-                    f"<td>{dest}</td>" in r]
+                    f"<td>{dest}</td>" in r and html_escape(sig, quote=False) in r]
             if len(rows) != 1:
                 errors.append(f"html: alert {sid} {dev} {dest} in {len(rows)} rows")
             md_rows = [r for r in alert_md.splitlines()
-                       if r.startswith(f"| {sid} |") and dev in r and f"| {dest} |" in r]
+                       if r.startswith(f"| {sid} |") and dev in r and f"| {dest} |" in r
+                       and sig.replace("|", "\\|") in r]
             if len(md_rows) != 1:
                 errors.append(f"md: alert {sid} {dev} {dest} in {len(md_rows)} rows")
             maps = by_title.get("Communication maps", "")

@@ -1,4 +1,5 @@
-// The store's alerts table: one row per (signature, device, destination), merged across runs.
+// The store's alerts table: one row per (signature, device, destination or advisory), merged
+// across runs.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -52,6 +53,26 @@ TEST_F(AlertStoreTest, OneRowPerSignatureDeviceAndDestination) {
   EXPECT_EQ(rows->at(0).key, "202.114.4.119:515");
   EXPECT_EQ(rows->at(0).device_ip, "10.12.1.18");
   EXPECT_EQ(rows->at(0).count, 5u);
+}
+
+// An alert about the device itself (9000701) has no destination: its advisory tells two apart.
+TEST_F(AlertStoreTest, OneRowPerAdvisoryOfADevice) {
+  auto store = Store::open(path_);
+  ASSERT_TRUE(store);
+  std::vector<StoredAlert> rows;
+  for (const char* id : {"ICSMA-22-244-01", "ICSMA-25-030-01"}) {
+    events::AlertRecord a;
+    a.signature_id = 9000701;
+    a.device_id = "mac:00:60:6e:12:34:56";
+    a.evidence = {{"advisory", id}, {"status", "affected"}};
+    rows.push_back(storedAlert(a, "{}"));
+  }
+  ASSERT_TRUE(store.value()->saveAlerts(rows));
+  auto saved = store.value()->alerts();
+  ASSERT_TRUE(saved);
+  ASSERT_EQ(saved->size(), 2u);
+  EXPECT_EQ(saved->at(0).key, "ICSMA-22-244-01");
+  EXPECT_EQ(saved->at(1).key, "ICSMA-25-030-01");
 }
 
 TEST_F(AlertStoreTest, TheSameTrafficAgainIsNotCountedTwice) {

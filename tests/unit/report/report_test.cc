@@ -148,6 +148,20 @@ TEST(Report, AdvisoriesAffectingThisSiteComeBeforeDevicesByRisk) {
   EXPECT_NE(fallback.markdown.find("- mitigation: from the alert"), std::string::npos);
 }
 
+// A monitor matched by two advisories is two findings, not one that the second overwrites.
+TEST(Report, TwoAdvisoriesOnOneDeviceAreBothListed) {
+  Collector c;
+  for (const char* id : {"ICSMA-22-244-01", "ICSMA-25-030-01"}) {
+    events::Event e = alert(9000701, 2, "mac:00:60:6e:00:00:01", "");
+    std::get<events::AlertRecord>(e.body).evidence = {{"advisory", id}, {"status", "affected"}};
+    c.emit(e);
+  }
+  EXPECT_EQ(c.alerts().size(), 2u);
+  const Reports r = buildReports(c, {});
+  EXPECT_NE(r.markdown.find("### ICSMA-22-244-01"), std::string::npos);
+  EXPECT_NE(r.markdown.find("### ICSMA-25-030-01"), std::string::npos);
+}
+
 TEST(Report, NotAffectedWithoutContecDevicesOrAlerts) {
   Collector c;
   events::DeviceRecord d;
