@@ -233,6 +233,11 @@ void list(const Options& o) {
   printTable(notice_rows);
 }
 
+nlohmann::json deviceJson(const inventory::StoredDevice& d) {
+  return {{"id", d.id},   {"vendor", d.vendor}, {"model", d.model}, {"firmware", d.firmware},
+          {"ips", d.ips}, {"tags", d.tags}};
+}
+
 void match(const Options& o) {
   const std::string db = databaseOf(o);
   auto store = inventory::Store::openReadOnly(db);
@@ -250,13 +255,7 @@ void match(const Options& o) {
   for (const auto& d : devices.value()) {
     for (const auto& m : matcher.match({d.id, d.vendor, d.model, d.firmware, d.tags})) {
       const advisories::Advisory& a = *m.advisory;
-      out.push_back({{"device",
-                      {{"id", d.id},
-                       {"vendor", d.vendor},
-                       {"model", d.model},
-                       {"firmware", d.firmware},
-                       {"ips", d.ips},
-                       {"tags", d.tags}}},
+      out.push_back({{"device", deviceJson(d)},
                      {"advisory", a.id},
                      {"title", a.title},
                      {"url", a.url()},
@@ -275,13 +274,7 @@ void match(const Options& o) {
     for (const auto& n : notices) {
       auto reason = advisories::noticeConcerns(n, facts, advisories::Aliases::builtIn());
       if (!reason) continue;
-      out.push_back({{"device",
-                      {{"id", d.id},
-                       {"vendor", d.vendor},
-                       {"model", d.model},
-                       {"firmware", d.firmware},
-                       {"ips", d.ips},
-                       {"tags", d.tags}}},
+      out.push_back({{"device", deviceJson(d)},
                      {"notice", n.key},
                      {"kind", advisories::noticeKindName(n.kind)},
                      {"title", n.item.title},
