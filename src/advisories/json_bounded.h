@@ -31,6 +31,8 @@ inline Result<nlohmann::json> parseJsonBounded(std::string_view text, std::strin
                  " levels"};
   } catch (const nlohmann::json::parse_error& e) {
     return Error{std::string(name) + ": not JSON: at byte " + std::to_string(e.byte)};
+  } catch (const nlohmann::json::exception& e) {  // a number too large for a double: 1e999
+    return Error{std::string(name) + ": not JSON: " + e.what()};
   }
 }
 

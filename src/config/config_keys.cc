@@ -276,8 +276,10 @@ uint64_t loadInteger(FieldRef field) {
 
 // YAML needs quotes around an empty string and around text that would read as something else.
 std::string formatText(const std::string& s) {
-  bool plain = !s.empty() && s.find_first_of(":#'\"{}[],&*!|>%@`\\") == std::string::npos &&
-               s.front() != ' ' && s.back() != ' ' && s.front() != '-' && s.front() != '?';
+  bool plain =
+      !s.empty() && s.find_first_of(":#'\"{}[],&*!|>%@`\\") == std::string::npos &&
+      s.front() != ' ' && s.back() != ' ' && s.front() != '-' && s.front() != '?' &&
+      std::none_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
   if (plain) {
     // Words YAML would read as booleans or null, and numbers, need quotes to stay strings.
     auto b = parseBool(s);
