@@ -70,6 +70,35 @@ std::vector<std::string> jsonList(const std::string& text) {
 
 }  // namespace
 
+events::DeviceRecord deviceRecord(const StoredDevice& s) {
+  events::DeviceRecord r;
+  r.id = s.id;
+  r.vendor = s.vendor;
+  r.model = s.model;
+  r.device_class = s.device_class;
+  r.firmware = s.firmware;
+  r.tags = s.tags;
+  for (const auto& m : s.macs) {
+    if (auto mac = MacAddress::parse(m)) r.macs.push_back(*mac);
+  }
+  auto json = nlohmann::json::parse(s.json, nullptr, false);
+  if (json.is_object() && json.contains("addresses") && json["addresses"].is_array()) {
+    for (const auto& a : json["addresses"]) {
+      if (!a.is_object() || !a.contains("ip") || !a["ip"].is_string()) continue;
+      auto ip = IpAddress::parse(a["ip"].get<std::string>());
+      if (!ip) continue;
+      const std::string locality = a.value("locality", std::string("unknown"));
+      events::DeviceAddress addr;
+      addr.ip = *ip;
+      addr.locality = locality == "local" ? "local" : locality == "routed" ? "routed" : "unknown";
+      addr.site = a.value("site", false);
+      r.ips.push_back(*ip);
+      r.addresses.push_back(addr);
+    }
+  }
+  return r;
+}
+
 StoredDevice storedDevice(const events::DeviceRecord& d, std::string json) {
   StoredDevice s;
   s.id = d.id;

@@ -45,6 +45,10 @@ StoredAlert storedAlert(const events::AlertRecord& a, std::string eve_line);
 // The store's row for a device; `json` is its device object (sinks::writeDevice).
 StoredDevice storedDevice(const events::DeviceRecord& d, std::string json);
 
+// The device back from its row: identity, MACs, and the addresses with their locality from its
+// device object. What the row does not keep (evidence, confidence) stays empty.
+events::DeviceRecord deviceRecord(const StoredDevice& s);
+
 class Store {
  public:
   // Opens or creates the database and its tables. One line on failure: the path and the reason.

@@ -7,7 +7,6 @@
 #include <tuple>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "detect/device_index.h"
 #include "intel/builtin.h"
@@ -95,34 +94,7 @@ std::string appFor(const std::map<std::string, AppSeen>* apps, uint8_t proto, ui
 detect::DeviceIndex indexOf(const std::vector<inventory::StoredDevice>& stored) {
   std::vector<events::DeviceRecord> records;
   records.reserve(stored.size());
-  for (const auto& s : stored) {
-    events::DeviceRecord r;
-    r.id = s.id;
-    r.vendor = s.vendor;
-    r.model = s.model;
-    r.device_class = s.device_class;
-    r.firmware = s.firmware;
-    r.tags = s.tags;
-    for (const auto& m : s.macs) {
-      if (auto mac = MacAddress::parse(m)) r.macs.push_back(*mac);
-    }
-    auto json = nlohmann::json::parse(s.json, nullptr, false);
-    if (json.is_object() && json.contains("addresses") && json["addresses"].is_array()) {
-      for (const auto& a : json["addresses"]) {
-        if (!a.is_object() || !a.contains("ip") || !a["ip"].is_string()) continue;
-        auto ip = IpAddress::parse(a["ip"].get<std::string>());
-        if (!ip) continue;
-        const std::string locality = a.value("locality", std::string("unknown"));
-        events::DeviceAddress addr;
-        addr.ip = *ip;
-        addr.locality = locality == "local" ? "local" : locality == "routed" ? "routed" : "unknown";
-        addr.site = a.value("site", false);
-        r.ips.push_back(*ip);
-        r.addresses.push_back(addr);
-      }
-    }
-    records.push_back(std::move(r));
-  }
+  for (const auto& s : stored) records.push_back(inventory::deviceRecord(s));
   return detect::DeviceIndex(std::move(records));
 }
 
